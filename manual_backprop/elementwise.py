@@ -1,0 +1,67 @@
+"""The teaching form: the same gradients with scalar loops, straight from slide step 3.
+
+    z_k      = Σ_j w_jk · a_j                          (∵ z_k = Σ_j w_jk[2] a_j[1])
+    Δw_jk    = −(y_k − ŷ_k) · g′(z_k) · a_j            (3단계, summed over the samples)
+
+and its hidden-layer counterpart, with e_k the error of node k:
+
+    Δw_ij[l] = −e_j[l] · g′(z_j[l]) · a_i[l−1]
+    e_j[l−1] = Σ_k w_jk[l] · e_k[l] · g′(z_k[l])       "exact"
+    e_j[l−1] = Σ_k w_jk[l] · e_k[l]                    "lecture"
+
+Index warning (SPEC §1): w_jk, the weight from node j to node k, is stored at ``W[k, j]``.
+This module is slow on purpose; it exists to be read beside the slides and to check the
+matrix form in ``backprop.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .backprop import ActivationSpec, _validated
+from .validation import validate_hidden_error
+
+__all__ = ["gradients_elementwise"]
+
+Array = NDArray[np.floating]
+
+
+def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                          activation: ActivationSpec = "sigmoid", *,
+                          hidden_error: str = "exact") -> list[Array]:
+    """ΔW[l] by scalar loops over samples s, nodes k (layer l) and j (layer l−1).
+
+    Same arguments, shapes and result as ``manual_backprop.gradients``.
+    """
+    W, X_, Y_, g = _validated(weights, X, Y, activation)
+    exact = validate_hidden_error(hidden_error) == "exact"
+    L, m = len(W), X_.shape[1]
+    n = [X_.shape[0]] + [W[l].shape[0] for l in range(1, L + 1)]    # n[l] nodes in layer l
+    dW = {l: np.zeros_like(W[l]) for l in range(1, L + 1)}
+
+    for s in range(m):                                       # one sample at a time
+        a = {0: X_[:, s]}
+        z = {}
+        for l in range(1, L + 1):
+            z[l] = np.array([sum(W[l][k, j] * a[l - 1][j] for j in range(n[l - 1]))
+                             for k in range(n[l])], dtype=X_.dtype)   # z_k = Σ_j w_jk a_j
+            a[l] = g[l].g(z[l])                                          # a_k = g(z_k)
+
+        e = {k: Y_[k, s] - a[L][k] for k in range(n[L])}    # e_k = y_k − ŷ_k
+        for l in range(L, 0, -1):
+            g_prime = g[l].g_prime(z[l])                    # g′(z_k) for every node k of layer l
+            for k in range(n[l]):
+                for j in range(n[l - 1]):
+                    # Δw_jk = −(y_k − ŷ_k) · g′(z_k) · a_j          (3단계; stored at [k, j])
+                    dW[l][k, j] += -e[k] * g_prime[k] * a[l - 1][j]
+            if l > 1:
+                if exact:   # e_j = Σ_k w_jk · e_k · g′(z_k)
+                    e = {j: sum(W[l][k, j] * e[k] * g_prime[k] for k in range(n[l]))
+                         for j in range(n[l - 1])}
+                else:       # e_j = Σ_k w_jk · e_k                   (lecture 8-3)
+                    e = {j: sum(W[l][k, j] * e[k] for k in range(n[l]))
+                         for j in range(n[l - 1])}
+    return [dW[l] for l in range(1, L + 1)]

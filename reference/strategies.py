@@ -1,0 +1,85 @@
+"""Hypothesis strategies that generate random networks (built on ``hypothesis.extra.numpy``).
+
+A ``Network`` is everything one call of the kernel needs: weights, X, Y, per-layer activation
+names and the dtype. The defaults cover depth 1–4, widths 1–8, batch 1–8, both dtypes and every
+activation mix; weights and inputs lie in [−4, 4], so net inputs reach |z| ≈ 30 and beyond,
+deep in the saturated region of sigmoid and tanh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from numpy.typing import NDArray
+
+__all__ = ["Network", "networks", "ACTIVATION_NAMES", "DTYPES"]
+
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus")
+DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+@dataclass(frozen=True)
+class Network:
+    """One generated network: weights[l-1] = W[l] (n_l, n_{l−1}), X (n_0, m), Y (n_L, m)."""
+
+    weights: list[NDArray[np.floating]]
+    X: NDArray[np.floating]
+    Y: NDArray[np.floating]
+    activations: list[str]
+    dtype: np.dtype = field(default=np.dtype(np.float64))
+
+    @property
+    def widths(self) -> list[int]:
+        return [self.X.shape[0]] + [W.shape[0] for W in self.weights]
+
+    @property
+    def m(self) -> int:
+        return int(self.X.shape[1])
+
+    def __repr__(self) -> str:
+        with np.printoptions(precision=17, threshold=10_000):
+            ws = ", ".join(f"np.array({W.tolist()!r})" for W in self.weights)
+            return (f"Network(widths={'-'.join(map(str, self.widths))}, m={self.m}, "
+                    f"activations={self.activations}, dtype={self.dtype},\n"
+                    f"  weights=[{ws}],\n  X=np.array({self.X.tolist()!r}),\n"
+                    f"  Y=np.array({self.Y.tolist()!r}))")
+
+
+def _elements(dtype: np.dtype, bound: float) -> st.SearchStrategy[float]:
+    return st.floats(-bound, bound, width=8 * dtype.itemsize, allow_subnormal=False)
+
+
+@st.composite
+def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: int = 8,
+             max_batch: int = 8, dtypes: tuple[np.dtype, ...] = DTYPES,
+             activations: tuple[str, ...] = ACTIVATION_NAMES, mixed: bool = True,
+             weight_bound: float = 4.0, input_bound: float = 4.0,
+             target_bound: float = 2.0,
+             last_activations: tuple[str, ...] | None = None) -> Network:
+    """Random networks.
+
+    min_depth/max_depth: L; max_width: every n_l in 1..max_width; max_batch: m in 1..max_batch.
+    dtypes: drawn from these. activations: the names to draw from; mixed: one per layer (True)
+    or one for the whole network. weight_bound/input_bound/target_bound: |W|, |X|, |Y| limits.
+    last_activations: if given, every layer after the first uses one of these (for properties
+    about what happens when the later layers are linear).
+    """
+    dtype = draw(st.sampled_from(dtypes))
+    L = draw(st.integers(min_depth, max_depth))
+    n = draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1))
+    m = draw(st.integers(1, max_batch))
+    weights = [draw(hnp.arrays(dtype, (n[l + 1], n[l]), elements=_elements(dtype, weight_bound)))
+               for l in range(L)]
+    X = draw(hnp.arrays(dtype, (n[0], m), elements=_elements(dtype, input_bound)))
+    Y = draw(hnp.arrays(dtype, (n[L], m), elements=_elements(dtype, target_bound)))
+    if mixed:
+        names = [draw(st.sampled_from(activations)) for _ in range(L)]
+    else:
+        names = [draw(st.sampled_from(activations))] * L
+    if last_activations is not None:
+        names = names[:1] + [draw(st.sampled_from(last_activations)) for _ in range(L - 1)]
+    return Network(weights, X, Y, names, np.dtype(dtype))

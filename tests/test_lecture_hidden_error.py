@@ -1,0 +1,54 @@
+"""The lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (SPEC §2): where it agrees, and where not."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import find, given, settings
+
+import manual_backprop as mb
+import reference
+from reference import networks, rtol_for
+from reference.tolerances import max_relative_error
+from tests import _stats
+from tests.helpers import jax_grad, kernel, scale
+
+F64 = (np.dtype(np.float64),)
+
+
+@given(networks())
+def test_last_layer_is_exact_under_both_definitions(net: reference.Network) -> None:
+    """ΔW[L] never involves a hidden error, so both definitions give the same bits."""
+    lecture, exact = kernel(net, "lecture"), kernel(net, "exact")
+    np.testing.assert_array_equal(lecture[-1], exact[-1])
+    _stats.count("lecture ΔW[L] == exact ΔW[L]")
+
+
+@given(networks(min_depth=2, last_activations=("identity",)))
+def test_hidden_layers_are_exact_when_every_later_layer_is_linear(net: reference.Network) -> None:
+    """With g′ ≡ 1 after layer 1, E ⊙ g′ = E and the two definitions coincide (bit for bit),
+    and both equal jax.grad."""
+    lecture, exact = kernel(net, "lecture"), kernel(net, "exact")
+    for l, (a, b) in enumerate(zip(lecture, exact), start=1):
+        np.testing.assert_array_equal(a, b, err_msg=f"ΔW[{l}]")
+    reference.assert_gradients_close(lecture, jax_grad(net), scale(net), rtol_for(net.dtype),
+                                     what="lecture ΔW with linear later layers")
+    _stats.count("lecture == exact, linear later layers")
+
+
+def lecture_is_not_the_gradient(net: reference.Network) -> bool:
+    """True when some lecture ΔW[l] differs from jax.grad beyond the float64 tolerance."""
+    return max_relative_error(kernel(net, "lecture"), jax_grad(net),
+                              scale(net)) > rtol_for(np.float64)
+
+
+def test_hypothesis_finds_where_the_lecture_is_not_the_gradient() -> None:
+    """Otherwise the lecture's ΔW[1] is not ∂E/∂W[1]: Hypothesis finds and shrinks a network."""
+    found = find(networks(dtypes=F64, activations=("sigmoid", "tanh", "softplus")),
+                 lecture_is_not_the_gradient,
+                 settings=settings(database=None, derandomize=True, max_examples=2000))
+    print("\nminimal network where the lecture's hidden error is not the gradient:\n", found)
+    assert len(found.weights) >= 2
+    assert found.activations[-1] != "identity"
+    lecture, exact = kernel(found, "lecture"), kernel(found, "exact")
+    assert any(not np.allclose(a, b) for a, b in zip(lecture[:-1], exact[:-1]))  # a hidden ΔW
+    np.testing.assert_array_equal(lecture[-1], exact[-1])
