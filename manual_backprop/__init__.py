@@ -13,7 +13,17 @@ from .backprop import ActivationSpec, Forward, forward, gradients, loss, step
 from .elementwise import gradients_elementwise
 from .validation import HIDDEN_ERRORS
 
-__all__ = ["ACTIVATIONS", "Activation", "ActivationSpec", "Forward", "HIDDEN_ERRORS", "forward",
-           "gradients", "gradients_elementwise", "loss", "step"]
+__all__ = [
+           "ACTIVATIONS",
+           "HIDDEN_ERRORS",
+           "Activation",
+           "ActivationSpec",
+           "Forward",
+           "forward",
+           "gradients",
+           "gradients_elementwise",
+           "loss",
+           "step",
+]
 
 __version__ = "0.1.0"

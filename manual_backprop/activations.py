@@ -21,8 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Activation", "ACTIVATIONS", "LEAKY_SLOPE", "sigmoid", "tanh", "relu", "leaky_relu",
-           "identity", "softplus"]
+__all__ = [
+    "ACTIVATIONS",
+    "LEAKY_SLOPE",
+    "Activation",
+    "identity",
+    "leaky_relu",
+    "relu",
+    "sigmoid",
+    "softplus",
+    "tanh",
+]
 
 Array = NDArray[np.floating]
 

@@ -22,10 +22,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .activations import Activation
-from .validation import (validate_activations, validate_alpha, validate_hidden_error,
-                         validate_network)
+from .validation import (
+    validate_activations,
+    validate_alpha,
+    validate_hidden_error,
+    validate_network,
+)
 
-__all__ = ["Forward", "forward", "loss", "gradients", "step", "ActivationSpec"]
+__all__ = ["ActivationSpec", "Forward", "forward", "gradients", "loss", "step"]
 
 Array = NDArray[np.floating]
 ActivationSpec = str | Activation | Sequence[str | Activation]
@@ -144,7 +148,8 @@ def step(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, alpha: float,
     W, X_, Y_, g = _validated(weights, X, Y, activation)
     exact = validate_hidden_error(hidden_error) == "exact"
     alpha_ = validate_alpha(alpha)
-    dW = _gradients(W, X_, Y_, g, exact)
-    return [W[l] - W[l].dtype.type(alpha_) * dW[l - 1] for l in range(1, len(W) + 1)]
+    dW = dict(enumerate(_gradients(W, X_, Y_, g, exact), start=1))
+    alpha = W[1].dtype.type(alpha_)
+    return [W[l] - alpha * dW[l] for l in range(1, len(W) + 1)]   # W[l] := W[l] − α ΔW[l]
 
 

@@ -27,8 +27,13 @@ from numpy.typing import NDArray
 
 from .activations import ACTIVATIONS, Activation
 
-__all__ = ["validate_network", "validate_activations", "validate_hidden_error", "validate_alpha",
-           "HIDDEN_ERRORS"]
+__all__ = [
+    "HIDDEN_ERRORS",
+    "validate_activations",
+    "validate_alpha",
+    "validate_hidden_error",
+    "validate_network",
+]
 
 Array = NDArray[np.floating]
 
@@ -73,8 +78,9 @@ def _check_finite(name: str, arr: Array) -> None:
     bad = np.argwhere(~np.isfinite(arr))
     if bad.size:
         where = tuple(int(i) for i in bad[0])
+        count = f"{len(bad)} non-finite entr{'y' if len(bad) == 1 else 'ies'}"
         raise ValueError(f"`{name}` must be finite, but `{name}[{', '.join(map(str, where))}]` = "
-                         f"{arr[where]} ({len(bad)} non-finite entr{'y' if len(bad) == 1 else 'ies'})")
+                         f"{arr[where]} ({count})")
 
 
 def validate_network(weights: Any, X: Any, Y: Any | None = None
@@ -115,8 +121,9 @@ def validate_network(weights: Any, X: Any, Y: Any | None = None
     for i in range(1, len(Ws)):
         if Ws[i].shape[1] != Ws[i - 1].shape[0]:
             raise ValueError(f"`weights[{i}].shape[1]` (={Ws[i].shape[1]}) must equal "
-                             f"`weights[{i - 1}].shape[0]` (={Ws[i - 1].shape[0]}): W[{i + 1}] takes "
-                             f"the {Ws[i - 1].shape[0]} outputs of layer {i} as its inputs")
+                             f"`weights[{i - 1}].shape[0]` (={Ws[i - 1].shape[0]}): "
+                             f"W[{i + 1}] takes the {Ws[i - 1].shape[0]} outputs of layer {i} "
+                             f"as its inputs")
     n0, nL = Ws[0].shape[1], Ws[-1].shape[0]
 
     A0 = conv["X"]
@@ -125,7 +132,7 @@ def validate_network(weights: Any, X: Any, Y: Any | None = None
                          f"per column; for one sample pass `X.reshape(-1, 1)`")
     _check_2d("X", A0, f"(n_0, m) = ({n0}, m), one sample per column")
     if A0.shape[0] != n0:
-        hint = (f"; samples go in columns, pass `X.T`" if A0.shape[1] == n0 else "")
+        hint = ("; samples go in columns, pass `X.T`" if A0.shape[1] == n0 else "")
         raise ValueError(f"`X.shape[0]` (={A0.shape[0]}) must equal `weights[0].shape[1]` "
                          f"(={n0}), the number of inputs n_0{hint}")
     m = A0.shape[1]
@@ -188,5 +195,6 @@ def validate_alpha(alpha: Any) -> float:
                         f"{type(alpha).__name__} {alpha!r}")
     value = float(alpha)
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"`alpha` must be a finite positive number (the step size α), got {alpha!r}")
+        raise ValueError(f"`alpha` must be a finite positive number (the step size α), "
+                         f"got {alpha!r}")
     return value

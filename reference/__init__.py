@@ -12,9 +12,29 @@ from . import strategies, tolerances
 from .finite_differences import FiniteDifferences, finite_differences
 from .jax_oracle import gradients, gradients_unpadded, loss
 from .strategies import Network, networks
-from .tolerances import (FD_RTOL, RTOL, assert_gradients_close, condition_scale,
-                         max_relative_error, rtol_for)
+from .tolerances import (
+                         FD_RTOL,
+                         RTOL,
+                         assert_gradients_close,
+                         condition_scale,
+                         max_relative_error,
+                         rtol_for,
+)
 
-__all__ = ["FD_RTOL", "FiniteDifferences", "Network", "RTOL", "assert_gradients_close",
-           "condition_scale", "finite_differences", "gradients", "gradients_unpadded", "loss",
-           "max_relative_error", "networks", "rtol_for", "strategies", "tolerances"]
+__all__ = [
+                         "FD_RTOL",
+                         "RTOL",
+                         "FiniteDifferences",
+                         "Network",
+                         "assert_gradients_close",
+                         "condition_scale",
+                         "finite_differences",
+                         "gradients",
+                         "gradients_unpadded",
+                         "loss",
+                         "max_relative_error",
+                         "networks",
+                         "rtol_for",
+                         "strategies",
+                         "tolerances",
+]

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .tolerances import _g_np
 
-__all__ = ["finite_differences", "FiniteDifferences", "STEP"]
+__all__ = ["STEP", "FiniteDifferences", "finite_differences"]
 
 F64 = NDArray[np.float64]
 STEP = float(np.finfo(np.float64).eps ** (1 / 3))   # ≈ 6.1e-6, balances truncation and rounding

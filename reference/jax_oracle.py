@@ -22,14 +22,14 @@ from typing import Any
 
 import jax
 
-jax.config.update("jax_enable_x64", True)
+jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
 
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 from numpy.typing import ArrayLike, NDArray  # noqa: E402
 
-__all__ = ["gradients", "loss", "gradients_unpadded", "JAX_ACTIVATIONS", "activation_names"]
+__all__ = ["JAX_ACTIVATIONS", "activation_names", "gradients", "gradients_unpadded", "loss"]
 
 F64 = NDArray[np.float64]
 

@@ -9,14 +9,14 @@ deep in the saturated region of sigmoid and tanh.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 
-__all__ = ["Network", "networks", "ACTIVATION_NAMES", "DTYPES"]
+__all__ = ["ACTIVATION_NAMES", "DTYPES", "Network", "networks"]
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus")
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -50,7 +50,8 @@ class Network:
 
 
 def _elements(dtype: np.dtype, bound: float) -> st.SearchStrategy[float]:
-    return st.floats(-bound, bound, width=8 * dtype.itemsize, allow_subnormal=False)
+    width: Literal[32, 64] = 32 if dtype == np.float32 else 64
+    return st.floats(-bound, bound, width=width, allow_subnormal=False)
 
 
 @st.composite

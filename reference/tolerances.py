@@ -53,8 +53,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["RTOL", "FD_RTOL", "rtol_for", "condition_scale", "loss_scale", "underflow_floor", "worst_mismatch", "relative_errors",
-           "max_relative_error", "assert_gradients_close", "GradientMismatch"]
+__all__ = [
+    "FD_RTOL",
+    "RTOL",
+    "GradientMismatch",
+    "assert_gradients_close",
+    "condition_scale",
+    "loss_scale",
+    "max_relative_error",
+    "relative_errors",
+    "rtol_for",
+    "underflow_floor",
+    "worst_mismatch",
+]
 
 F64 = NDArray[np.float64]
 
@@ -75,18 +86,18 @@ def rtol_for(dtype: np.dtype | type) -> float:
 
 
 def _g_prime_np(name: str, Z: F64) -> F64:
-    e = np.exp(-np.abs(Z))
+    e: F64 = np.exp(-np.abs(Z))
     if name == "sigmoid":
-        return e / (1 + e) ** 2
+        return e / ((1 + e) * (1 + e))
     if name == "tanh":
         e2 = e * e
-        return 4 * e2 / (1 + e2) ** 2
+        return 4 * e2 / ((1 + e2) * (1 + e2))
     if name == "softplus":
         return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
     if name == "relu":
         return (Z > 0).astype(np.float64)
     if name == "leaky_relu":
-        return np.where(Z >= 0, 1.0, 0.01)
+        return np.where(Z >= 0, 1.0, 0.01).astype(np.float64)
     if name == "identity":
         return np.ones_like(Z)
     raise ValueError(f"unknown activation {name!r}")

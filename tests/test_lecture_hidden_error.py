@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import find, given, settings
 
-import manual_backprop as mb
 import reference
 from reference import networks, rtol_for
 from reference.tolerances import max_relative_error
