@@ -1,0 +1,183 @@
+"""``manual-backprop xor``: the XOR network of lectures 9-2/9-3 (SPEC §7), trained twice.
+
+    A[0] = X = [[0, 0, 1, 1],          Y = [[0, 1, 1, 0]]          (one sample per column)
+                [0, 1, 0, 1]]
+    2-N-1 network (N = 4 by default), no biases, sigmoid in both layers,
+    W[1], W[2] uniform in [−1, 1) from ``numpy.random.default_rng(seed)`` (W[1] drawn first),
+    full batch: every epoch is one step W[l] := W[l] − α ΔW[l] on all four samples.
+
+The same initial weights are trained with the exact gradient (hidden_error="exact") and with
+the lecture's hidden error E[1] = W[2]ᵀE[2] (hidden_error="lecture"), side by side.
+``loss[e]`` is E = ½ΣΣ(Y − Ŷ)² after e + 1 epochs; "epochs to E < t" is the first epoch
+(1-based) whose loss is below t, or None if it never gets there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .backprop import forward, loss, step
+from .validation import HIDDEN_ERRORS
+
+__all__ = ["THRESHOLDS", "X_XOR", "Y_XOR", "Run", "initial_weights", "main", "train"]
+
+F64 = NDArray[np.float64]
+Array = NDArray[np.floating]
+
+X_XOR: F64 = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
+"""The four inputs as columns, in the order (0,0), (0,1), (1,0), (1,1): shape (2, 4)."""
+Y_XOR: F64 = np.array([[0.0, 1.0, 1.0, 0.0]])
+"""The targets, shape (1, 4)."""
+THRESHOLDS = (0.1, 0.05, 0.02, 0.01)
+"""The loss levels E < t whose first epoch is reported."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run.
+
+    hidden_error: "exact" or "lecture". weights: the final [W[1] (N, 2), W[2] (1, N)].
+    loss: E after each epoch, length ``epochs``. predictions: Ŷ for the four inputs, shape (4,).
+    epochs_to: threshold t -> first epoch (1-based) with E < t, or None.
+    """
+
+    hidden_error: str
+    weights: list[Array]
+    initial_loss: float
+    loss: list[float]
+    predictions: list[float]
+    epochs_to: dict[float, int | None]
+
+    @property
+    def final_loss(self) -> float:
+        return self.loss[-1] if self.loss else self.initial_loss
+
+    def to_json(self) -> dict[str, Any]:
+        return {"predictions": self.predictions, "loss": self.loss,
+                "final_loss": self.final_loss, "initial_loss": self.initial_loss,
+                "epochs_to_loss": {str(t): e for t, e in self.epochs_to.items()},
+                "weights": [W.tolist() for W in self.weights]}
+
+
+def initial_weights(seed: int, hidden: int = 4) -> list[F64]:
+    """[W[1] (hidden, 2), W[2] (1, hidden)], uniform in [−1, 1) from ``default_rng(seed)``."""
+    if hidden < 1:
+        raise ValueError(f"`hidden` must be at least 1, got {hidden}")
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1.0, 1.0, (hidden, 2)), rng.uniform(-1.0, 1.0, (1, hidden))]
+
+
+def train(weights: Sequence[F64], epochs: int = 1000, alpha: float = 1.0,
+          hidden_error: str = "exact",
+          thresholds: Sequence[float] = THRESHOLDS) -> Run:
+    """Full-batch gradient descent on XOR from ``weights`` ([W[1] (N, 2), W[2] (1, N)]).
+
+    epochs: number of steps (≥ 0); alpha: step size α; hidden_error: "exact" or "lecture".
+    """
+    if hidden_error not in HIDDEN_ERRORS:
+        raise ValueError(f"`hidden_error` is {hidden_error!r}; expected one of {HIDDEN_ERRORS}")
+    if epochs < 0:
+        raise ValueError(f"`epochs` must be ≥ 0, got {epochs}")
+    W: list[Array] = [np.array(w, dtype=np.float64) for w in weights]
+    initial = loss(W, X_XOR, Y_XOR)
+    history: list[float] = []
+    for _ in range(epochs):
+        W = step(W, X_XOR, Y_XOR, alpha, hidden_error=hidden_error)   # W[l] := W[l] − α ΔW[l]
+        history.append(loss(W, X_XOR, Y_XOR))
+    epochs_to = {t: next((e + 1 for e, E in enumerate(history) if E < t), None)
+                 for t in thresholds}
+    predictions = forward(W, X_XOR).A[-1].ravel().tolist()
+    return Run(hidden_error, W, initial, history, predictions, epochs_to)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="manual-backprop xor",
+        description="Train the XOR network of lecture 9-2 (2-N-1, sigmoid, no biases, full "
+                    "batch) twice from the same initial weights: with the exact gradient and "
+                    "with the lecture's hidden error E[1] = W[2]ᵀE[2].")
+    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
+    p.add_argument("--epochs", type=_positive_int, default=1000, help="default 1000")
+    p.add_argument("--alpha", type=_positive_float, default=1.0, help="step size α (default 1)")
+    p.add_argument("--hidden", type=_positive_int, default=4,
+                   help="number of hidden nodes N (default 4)")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="write the loss curves and both decision regions to FILE.png "
+                        "(needs matplotlib: pip install '.[plot]')")
+    return p
+
+
+def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
+    ex, le = runs["exact"], runs["lecture"]
+    print(f"XOR 2-{args.hidden}-1, sigmoid, no biases, full batch; seed {args.seed}, "
+          f"{args.epochs} epochs, α = {args.alpha:g}")
+    print("Both runs start from the same weights, E = ½ΣΣ(Y − Ŷ)² = "
+          f"{ex.initial_loss:.6f}.\n")
+    print(f"{'':<24}{'exact (∂E/∂W)':>16}{'lecture (W[2]ᵀE[2])':>22}")
+    for (x1, x2), y, p, q in zip(X_XOR.T, Y_XOR[0], ex.predictions, le.predictions):
+        print(f"{f'ŷ({x1:.0f},{x2:.0f})  target {y:.0f}':<24}{p:>16.6f}{q:>22.6f}")
+    print(f"{'final loss E':<24}{ex.final_loss:>16.6f}{le.final_loss:>22.6f}")
+    for t in ex.epochs_to:
+        a, b = ex.epochs_to[t], le.epochs_to[t]
+        print(f"{f'epochs to E < {t:g}':<24}{'never' if a is None else a:>16}"
+              f"{'never' if b is None else b:>22}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.plot is not None:
+        from .xor_plot import matplotlib_missing
+
+        missing = matplotlib_missing()
+        if missing:
+            print(f"manual-backprop xor: error: {missing}", file=sys.stderr)
+            return 2
+    W0 = initial_weights(args.seed, args.hidden)
+    runs = {h: train(W0, args.epochs, args.alpha, h) for h in HIDDEN_ERRORS}
+    if args.json:
+        json.dump({h: r.to_json() for h, r in runs.items()}, sys.stdout)
+        print()
+    else:
+        _report(args, runs)
+    if args.plot is not None:
+        from .xor_plot import plot
+
+        try:
+            plot(runs, args.plot, title=f"XOR 2-{args.hidden}-1, seed {args.seed}, "
+                                        f"{args.epochs} epochs, α = {args.alpha:g}")
+        except OSError as exc:
+            print(f"manual-backprop xor: error: cannot write {args.plot}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
+        if not args.json:
+            print(f"\nwrote {args.plot}")
+    return 0
