@@ -78,6 +78,8 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _read_npz(path: Path) -> dict[str, Any]:
+    if path.is_file() and not zipfile.is_zipfile(path):
+        raise _fail(path, "not a valid .npz file (write it with numpy.savez)")
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}

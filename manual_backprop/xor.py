@@ -75,6 +75,11 @@ def initial_weights(seed: int, hidden: int = 4) -> list[F64]:
     return [rng.uniform(-1.0, 1.0, (hidden, 2)), rng.uniform(-1.0, 1.0, (1, hidden))]
 
 
+def _first_below(losses: Sequence[float], t: float) -> int | None:
+    """The first epoch (1-based) whose loss is below t, or None."""
+    return next((e + 1 for e, E in enumerate(losses) if E < t), None)
+
+
 def train(weights: Sequence[F64], epochs: int = 1000, alpha: float = 1.0,
           hidden_error: str = "exact",
           thresholds: Sequence[float] = THRESHOLDS) -> Run:
@@ -92,8 +97,7 @@ def train(weights: Sequence[F64], epochs: int = 1000, alpha: float = 1.0,
     for _ in range(epochs):
         W = step(W, X_XOR, Y_XOR, alpha, hidden_error=hidden_error)   # W[l] := W[l] − α ΔW[l]
         history.append(loss(W, X_XOR, Y_XOR))
-    epochs_to = {t: next((e + 1 for e, E in enumerate(history) if E < t), None)
-                 for t in thresholds}
+    epochs_to = {t: _first_below(history, t) for t in thresholds}
     predictions = forward(W, X_XOR).A[-1].ravel().tolist()
     return Run(hidden_error, W, initial, history, predictions, epochs_to)
 
