@@ -14,7 +14,7 @@ from .backprop import forward
 if TYPE_CHECKING:
     from .xor import Run
 
-__all__ = ["INSTALL_HINT", "decision_grid", "matplotlib_missing", "plot"]
+__all__ = ["INSTALL_HINT", "decision_grid", "figure", "matplotlib_missing", "plot"]
 
 INSTALL_HINT = "pip install '.[plot]'"
 LABELS = {"exact": "exact  ΔW = ∂E/∂W", "lecture": "lecture  E[1] = W[2]ᵀE[2]"}
@@ -41,7 +41,15 @@ def decision_grid(weights: list[Any], n: int = 201, lo: float = -0.5, hi: float 
 
 
 def plot(runs: Mapping[str, Run], path: str, title: str = "XOR") -> None:
-    """Write one PNG: loss per epoch (log scale) and the decision regions Ŷ > 0.5 of both runs."""
+    """Write ``figure(runs, title)`` to ``path`` (a PNG)."""
+    figure(runs, title).savefig(path, dpi=110)
+
+
+def figure(runs: Mapping[str, Run], title: str = "XOR") -> Any:
+    """One matplotlib Figure: loss per epoch (log scale) and the decision regions of both runs.
+
+    runs: {"exact": Run, "lecture": Run} as returned by ``manual_backprop.xor.train``.
+    """
     from matplotlib.figure import Figure
 
     from .xor import X_XOR, Y_XOR
@@ -76,4 +84,4 @@ def plot(runs: Mapping[str, Run], path: str, title: str = "XOR") -> None:
         ax.set_aspect("equal")
     fig.colorbar(filled, ax=ax_regions, label="Ŷ (black line: Ŷ = 0.5)", shrink=0.9)
     fig.suptitle(f"{title}    (● target 1, ○ target 0)")
-    fig.savefig(path, dpi=110)
+    return fig

@@ -35,6 +35,14 @@ def one_output(net: reference.Network) -> reference.Network:
                              net.activations, net.dtype)
 
 
+def jax_sees_the_same_net_inputs(net: reference.Network) -> bool:
+    """False if some net input is subnormal: XLA flushes it to 0, which moves relu/leaky_relu
+    to the other side of their kink (a limitation of the oracle, not of the kernel)."""
+    f = mb.forward(net.weights, net.X, net.activations)
+    tiny = np.finfo(net.dtype).tiny
+    return all(not np.any((Z != 0) & (np.abs(Z) < tiny)) for Z in f.Z if Z is not None)
+
+
 def test_every_claim_of_the_document_has_a_test() -> None:
     claims = {int(n) for n in re.findall(r"\[claim (\d+)\]", DOC.read_text(encoding="utf-8"))}
     tested = {int(n) for n in re.findall(r"def test_claim_(\d+)_", Path(__file__).read_text())}
@@ -50,7 +58,9 @@ def test_claim_1_the_exact_hidden_error_gives_the_gradient(net: reference.Networ
     E1 = net.weights[1].T @ ((net.Y - f.A[2]) * g2(f.Z[2]))
     dW1 = -(E1 * g1(f.Z[1])) @ net.X.T
     np.testing.assert_allclose(dW1, kernel(net)[0], rtol=1e-12, atol=1e-300)
-    reference.assert_gradients_close([dW1], jax_grad(net)[:1], scale(net)[:1], rtol_for(net.dtype))
+    if jax_sees_the_same_net_inputs(net):
+        reference.assert_gradients_close([dW1], jax_grad(net)[:1], scale(net)[:1],
+                                         rtol_for(net.dtype))
 
 
 @given(networks())
@@ -76,7 +86,8 @@ def test_claim_4_linear_later_layers_make_them_coincide(net: reference.Network) 
     lecture, exact = kernel(net, "lecture"), kernel(net, "exact")
     for a, b in zip(lecture, exact):
         np.testing.assert_array_equal(a, b)
-    reference.assert_gradients_close(lecture, jax_grad(net), scale(net), rtol_for(net.dtype))
+    if jax_sees_the_same_net_inputs(net):
+        reference.assert_gradients_close(lecture, jax_grad(net), scale(net), rtol_for(net.dtype))
 
 
 @given(networks(dtypes=F64, min_depth=2, max_batch=1))
@@ -90,11 +101,13 @@ def test_claim_5_one_output_one_sample_scales_by_g_prime(net: reference.Network)
     g = float(mb.ACTIVATIONS[net.activations[-1]].g_prime(z_L)[0, 0])
     lecture, exact = kernel(net, "lecture")[-2], kernel(net, "exact")[-2]
     np.testing.assert_allclose(exact, g * lecture, rtol=1e-12, atol=1e-300)
-    nonzero = np.abs(np.concatenate([exact[exact != 0], lecture[lecture != 0]]))
-    if g > 0 and nonzero.size and nonzero.min() > underflow_floor(np.float64):
+    used = lecture != 0                  # compare directions where nothing underflowed
+    floor = underflow_floor(np.float64)
+    if g > 0 and used.any() and np.all(np.abs(exact[used]) > floor) and np.all(
+            np.abs(lecture[used]) > floor):
         assert cosine(lecture, exact) == pytest.approx(1.0, abs=1e-12)   # (not in subnormals)
-    if net.activations[-1] in SMOOTH + ("leaky_relu",):
-        assert g > 0 or float(abs(z_L[0, 0])) > 30       # σ′ underflows only far out
+    if net.activations[-1] in (*SMOOTH, "leaky_relu"):
+        assert g > 0 or float(abs(z_L[0, 0])) > 350      # g′ underflows to 0 only far out
     if net.activations[-1] == "relu" and z_L[0, 0] <= 0:
         assert np.all(exact == 0)
 
