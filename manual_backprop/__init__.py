@@ -9,7 +9,7 @@ Imports numpy and the standard library only; the oracles that verify it live in 
 """
 
 from .activations import ACTIVATIONS, Activation
-from .backprop import ActivationSpec, Forward, forward, gradients, loss, step
+from .backprop import ActivationSpec, Forward, Gradients, Parameters, forward, gradients, loss, step
 from .elementwise import gradients_elementwise
 from .validation import HIDDEN_ERRORS
 
@@ -19,6 +19,8 @@ __all__ = [
            "Activation",
            "ActivationSpec",
            "Forward",
+           "Gradients",
+           "Parameters",
            "forward",
            "gradients",
            "gradients_elementwise",

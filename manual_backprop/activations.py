@@ -1,22 +1,32 @@
-"""Activation functions g and their derivatives g′ (SPEC §4).
+"""Activation functions g and their derivatives g′ (SPEC §4), built-in and custom.
 
-Each activation is a small object with three pure functions:
+An activation is an ``Activation(name, g, g_prime)``: two elementwise functions of the net
+input Z (any shape, float32 or float64) that return arrays of Z's shape,
 
-* ``g(Z)``            — A = g(Z)                     (활성화 함수)
-* ``g_prime(Z)``      — g′(Z), the elementwise derivative
-* ``g_and_g_prime(Z)``— both at once, sharing the one transcendental (exp/tanh) per element;
-                        this is what the kernel calls in its forward pass.
+* ``g(Z)``        — A = g(Z)                     (활성화 함수)
+* ``g_prime(Z)``  — g′(Z), the elementwise derivative
 
-The forms are chosen to be accurate for every finite z without overflow warnings:
-σ′(z) is computed from e = exp(−|z|) as e / (1 + e)², never as σ(1 − σ) from a rounded σ
-(at z = 40, σ rounds to 1 and σ(1 − σ) = 0, while σ′(40) = 4.2e-18). At the kinks the
-derivative follows jax: relu′(0) = 0, leaky_relu′(0) = 1.
+and optionally ``g_and_g_prime(Z)``, both at once (the built-ins share their one exp/tanh per
+element there; it is what the kernel calls in its forward pass). The six built-ins are defined
+exactly like a user's own activation, ``Activation(name, g, g_prime, g_and_g_prime)``; a user
+may also pass just a pair ``(g, g_prime)`` wherever an activation is expected.
+
+The built-in forms are accurate for every finite z without overflow warnings: σ′(z) is
+computed from e = exp(−|z|) as e / (1 + e)², never as σ(1 − σ) from a rounded σ (at z = 40,
+σ rounds to 1 and σ(1 − σ) = 0, while σ′(40) = 4.2e-18). At the kinks the derivative follows
+jax: relu′(0) = 0, leaky_relu′(0) = 1.
+
+A custom activation's outputs are checked on every call (cheap, O(size)): they must have Z's
+shape (a scalar such as ``1.0`` for g′ is an error: return ``np.ones_like(Z)``), they are cast
+to Z's dtype (so ``(Z > 0).astype(float)`` keeps a float32 network float32), and they must be
+finite. ``reference.check_activation(g, g_prime)`` checks g′ against ``jax.grad`` of g.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,15 +51,69 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation g with its derivative g′; all functions are elementwise and keep dtype."""
+    """An activation g with its derivative g′; all functions are elementwise and keep dtype.
+
+    name: shown in messages and reports.
+    g, g_prime: Z (any shape) -> array of Z's shape.
+    g_and_g_prime: Z -> (g(Z), g′(Z)), optional: when omitted, it calls g and g_prime and checks
+        their results (shape, dtype, finiteness; see the module docstring).
+    """
 
     name: str
     g: Callable[[Array], Array]
     g_prime: Callable[[Array], Array]
-    g_and_g_prime: Callable[[Array], tuple[Array, Array]]
+    g_and_g_prime: Callable[[Array], tuple[Array, Array]] = field(  # type: ignore[assignment]
+        default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"`name` of an Activation must be a str, got "
+                            f"{type(self.name).__name__}")
+        for what in ("g", "g_prime"):
+            if not callable(getattr(self, what)):
+                raise TypeError(f"`{what}` of Activation {self.name!r} must be a function of Z, "
+                                f"got {type(getattr(self, what)).__name__}")
+        if self.g_and_g_prime is None:
+            object.__setattr__(self, "g", _checked(self.name, "g", self.g))
+            object.__setattr__(self, "g_prime", _checked(self.name, "g′", self.g_prime))
+            g, g_prime = self.g, self.g_prime
+            object.__setattr__(self, "g_and_g_prime", lambda Z: (g(Z), g_prime(Z)))
+        elif not callable(self.g_and_g_prime):
+            raise TypeError(f"`g_and_g_prime` of Activation {self.name!r} must be a function of "
+                            f"Z, got {type(self.g_and_g_prime).__name__}")
+
+    @classmethod
+    def from_pair(cls, g: Callable[[Array], Array], g_prime: Callable[[Array], Array],
+                  name: str | None = None) -> Activation:
+        """A custom activation from a (g, g′) pair; the name defaults to g's ``__name__``."""
+        return cls(name if name is not None else getattr(g, "__name__", "custom"), g, g_prime)
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
+
+
+def _checked(name: str, what: str, f: Callable[[Array], Array]) -> Callable[[Array], Array]:
+    """Wrap a user's g or g′: result of Z's shape, cast to Z's dtype, finite."""
+    def checked(Z: Array) -> Array:
+        out = np.asarray(f(Z))
+        if out.shape != Z.shape:
+            raise ValueError(f"activation {name!r}: {what}(Z) returned shape {out.shape} for Z of "
+                             f"shape {Z.shape}; it must be elementwise (for a constant, return "
+                             f"e.g. `np.ones_like(Z)`)")
+        if out.dtype.kind not in "fiub":
+            raise TypeError(f"activation {name!r}: {what}(Z) returned dtype {out.dtype}; "
+                            f"expected real numbers")
+        out = out.astype(Z.dtype, copy=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = math.isfinite(float(np.sum(out)))
+        if not finite and not np.all(np.isfinite(out)):
+            k = int(np.argmax(~np.isfinite(out)))
+            raise ValueError(f"activation {name!r}: {what}(z) = {out.ravel()[k]} at "
+                             f"z = {Z.ravel()[k]!r}; g and g′ must be finite for finite z")
+        return out
+    checked.__name__ = getattr(f, "__name__", what)
+    checked.__wrapped__ = f  # type: ignore[attr-defined]
+    return checked
 
 
 # --- sigmoid: σ(z) = 1 / (1 + e^−z),  σ′(z) = σ(z)(1 − σ(z)) ------------------------------

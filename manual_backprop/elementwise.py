@@ -1,7 +1,8 @@
 """The teaching form: the same gradients with scalar loops, straight from slide step 3.
 
-    z_k      = Σ_j w_jk · a_j                          (∵ z_k = Σ_j w_jk[2] a_j[1])
+    z_k      = Σ_j w_jk · a_j  (+ b_k)                 (∵ z_k = Σ_j w_jk[2] a_j[1])
     Δw_jk    = −(y_k − ŷ_k) · g′(z_k) · a_j            (3단계, summed over the samples)
+    Δb_k     = −(y_k − ŷ_k) · g′(z_k) · 1              (a bias is a weight whose input is 1)
 
 and its hidden-layer counterpart, with e_k the error of node k:
 
@@ -17,11 +18,12 @@ matrix form in ``backprop.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .backprop import ActivationSpec, _validated
+from .backprop import ActivationSpec, Gradients, _validated
 from .validation import validate_hidden_error
 
 __all__ = ["gradients_elementwise"]
@@ -29,25 +31,36 @@ __all__ = ["gradients_elementwise"]
 Array = NDArray[np.floating]
 
 
+@overload
+def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                          activation: ActivationSpec = ..., *, hidden_error: str = ...,
+                          biases: None = None) -> list[Array]: ...
+@overload
+def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                          activation: ActivationSpec = ..., *, hidden_error: str = ...,
+                          biases: Sequence[ArrayLike]) -> Gradients: ...
 def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                           activation: ActivationSpec = "sigmoid", *,
-                          hidden_error: str = "exact") -> list[Array]:
-    """ΔW[l] by scalar loops over samples s, nodes k (layer l) and j (layer l−1).
+                          hidden_error: str = "exact",
+                          biases: Sequence[ArrayLike] | None = None) -> list[Array] | Gradients:
+    """ΔW[l] (and Δb[l]) by scalar loops over samples s, nodes k (layer l) and j (layer l−1).
 
     Same arguments, shapes and result as ``manual_backprop.gradients``.
     """
-    W, X_, Y_, g = _validated(weights, X, Y, activation)
+    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
     exact = validate_hidden_error(hidden_error) == "exact"
     L, m = len(W), X_.shape[1]
     n = [X_.shape[0]] + [W[l].shape[0] for l in range(1, L + 1)]    # n[l] nodes in layer l
     dW = {l: np.zeros_like(W[l]) for l in range(1, L + 1)}
+    db = {l: np.zeros((n[l], 1), dtype=X_.dtype) for l in range(1, L + 1)}
 
     for s in range(m):                                       # one sample at a time
         a = {0: X_[:, s]}
         z = {}
         for l in range(1, L + 1):
             z[l] = np.array([sum(W[l][k, j] * a[l - 1][j] for j in range(n[l - 1]))
-                             for k in range(n[l])], dtype=X_.dtype)   # z_k = Σ_j w_jk a_j
+                             + (b[l][k, 0] if b is not None else 0)
+                             for k in range(n[l])], dtype=X_.dtype)   # z_k = Σ_j w_jk a_j + b_k
             a[l] = g[l].g(z[l])                                          # a_k = g(z_k)
 
         e = {k: Y_[k, s] - a[L][k] for k in range(n[L])}    # e_k = y_k − ŷ_k
@@ -57,6 +70,7 @@ def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLi
                 for j in range(n[l - 1]):
                     # Δw_jk = −(y_k − ŷ_k) · g′(z_k) · a_j          (3단계; stored at [k, j])
                     dW[l][k, j] += -e[k] * g_prime[k] * a[l - 1][j]
+                db[l][k, 0] += -e[k] * g_prime[k]          # Δb_k = −(y_k − ŷ_k) · g′(z_k)
             if l > 1:
                 if exact:   # e_j = Σ_k w_jk · e_k · g′(z_k)
                     e = {j: sum(W[l][k, j] * e[k] * g_prime[k] for k in range(n[l]))
@@ -64,4 +78,5 @@ def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLi
                 else:       # e_j = Σ_k w_jk · e_k                   (lecture 8-3)
                     e = {j: sum(W[l][k, j] * e[k] for k in range(n[l]))
                          for j in range(n[l - 1])}
-    return [dW[l] for l in range(1, L + 1)]
+    dWs = [dW[l] for l in range(1, L + 1)]
+    return dWs if b is None else Gradients(dWs, [db[l] for l in range(1, L + 1)])

@@ -1,15 +1,18 @@
 """One validation layer: every public function checks its arguments here, up front.
 
 Errors name the argument, say what it got and what was expected, and suggest a fix where
-one is obvious. Nothing is ever broadcast silently.
+one is obvious. Nothing is ever broadcast silently. Everything is O(size) with small
+constants (finiteness is one ``np.sum`` per array; only a non-finite sum triggers a scan).
 
 Dtype policy (README, "Input rules"):
 
 * float32 and float64 are computed in their own dtype and results keep it.
-* Float arrays passed together must share one dtype; mixing float32 and float64 is a
-  ``TypeError`` (we will not silently pick one precision for you).
+* Float arrays passed together (weights, X, Y, biases) must share one dtype; mixing float32
+  and float64 ndarrays is a ``TypeError`` (we will not silently pick one precision for you:
+  a float64 X would make a float32 network compute in float64, or round the data).
 * Integer arrays, nested lists and Python numbers carry no precision of their own: they are
-  converted exactly to the dtype of the float arrays passed with them (float64 if none).
+  converted to the dtype of the float arrays passed with them (float64 if none). Integers
+  beyond 2**53 (2**24 in float32) are rounded by that conversion, like any float literal.
 * bool, complex, string, object and other float widths (float16, longdouble) are a
   ``TypeError``.
 """
@@ -20,7 +23,7 @@ import difflib
 import math
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,8 +32,10 @@ from .activations import ACTIVATIONS, Activation
 
 __all__ = [
     "HIDDEN_ERRORS",
+    "Validated",
     "validate_activations",
     "validate_alpha",
+    "validate_arrays",
     "validate_hidden_error",
     "validate_network",
 ]
@@ -39,6 +44,16 @@ Array = NDArray[np.floating]
 
 HIDDEN_ERRORS = ("exact", "lecture")
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class Validated(NamedTuple):
+    """Checked arguments, all of one float dtype (the caller's own arrays where no conversion
+    was needed: never write to them)."""
+
+    weights: list[Array]         # weights[l-1] = W[l], (n_l, n_{l−1})
+    X: Array                     # (n_0, m)
+    Y: Array | None              # (n_L, m), or None when not passed
+    biases: list[Array] | None   # biases[l-1] = b[l], (n_l, 1), or None when not passed
 
 
 def _as_array(name: str, value: Any) -> np.ndarray:
@@ -50,7 +65,8 @@ def _as_array(name: str, value: Any) -> np.ndarray:
         raise TypeError(f"`{name}` could not be read as an array of numbers: {exc}") from None
     kind = arr.dtype.kind
     if kind == "b":
-        raise TypeError(f"`{name}` has dtype bool; expected float32 or float64 numbers")
+        raise TypeError(f"`{name}` has dtype bool; expected float32 or float64 numbers "
+                        f"(pass `{name}.astype(np.float64)` if you mean 0 and 1)")
     if kind == "c":
         raise TypeError(f"`{name}` has complex dtype {arr.dtype}; expected real float32 or float64")
     if kind not in "fiu":
@@ -83,29 +99,39 @@ def _check_finite(name: str, arr: Array) -> None:
                          f"{arr[where]} ({count})")
 
 
-def validate_network(weights: Any, X: Any, Y: Any | None = None
-                     ) -> tuple[list[Array], Array, Array | None]:
-    """Check and convert ``weights``, ``X`` and (optionally) ``Y``; return them as float arrays.
+def _check_sequence(name: str, value: Any, what: str) -> None:
+    if isinstance(value, np.ndarray) or not isinstance(value, Sequence) or isinstance(
+            value, (str, bytes)):
+        raise TypeError(f"`{name}` must be a list of {what}, got {type(value).__name__}"
+                        + (f" with shape {value.shape}; wrap a single layer as [{name[0]}]"
+                           if isinstance(value, np.ndarray) else ""))
 
-    weights: sequence of L ≥ 1 arrays, ``weights[l-1]`` of shape (n_l, n_{l−1}).
-    X:       (n_0, m).   Y: (n_L, m).
-    The returned arrays are the caller's own when no conversion was needed: never write to them.
+
+def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | None = None
+                    ) -> Validated:
+    """Check and convert ``weights``, ``X`` and, when given, ``Y`` and ``biases``.
+
+    weights: sequence of L ≥ 1 arrays, ``weights[l-1]`` = W[l] of shape (n_l, n_{l−1}).
+    X: (n_0, m).   Y: (n_L, m).   biases: sequence of L arrays, ``biases[l-1]`` = b[l] of
+    shape (n_l, 1).
     """
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or isinstance(
-            weights, (str, bytes)):
-        raise TypeError(f"`weights` must be a list of 2-D arrays [W1, W2, ...], got "
-                        f"{type(weights).__name__}"
-                        + (f" with shape {weights.shape}; wrap a single layer as [W]"
-                           if isinstance(weights, np.ndarray) else ""))
+    _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]")
     if len(weights) == 0:
         raise ValueError("`weights` is empty; a network needs at least one layer (L >= 1)")
+    L = len(weights)
+    if biases is not None:
+        _check_sequence("biases", biases, "column arrays [b1, b2, ...] of shape (n_l, 1)")
+        if len(biases) != L:
+            raise ValueError(f"`biases` has {len(biases)} array(s) but the network has L = {L} "
+                             f"layer(s) (len(weights)); give one b[l] of shape (n_l, 1) per layer")
 
     given: list[tuple[str, Any]] = [(f"weights[{i}]", W) for i, W in enumerate(weights)]
     given += [("X", X)] + ([("Y", Y)] if Y is not None else [])
+    given += [(f"biases[{i}]", b) for i, b in enumerate(biases)] if biases is not None else []
     raw = [(n, _as_array(n, v)) for n, v in given]
 
     # One float dtype for the whole computation, set by the float ndarrays that were passed.
-    float_args = [(n, np.asarray(v).dtype) for n, v in given
+    float_args = [(n, v.dtype) for n, v in given
                   if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
     dtypes = {d for _, d in float_args}
     if len(dtypes) > 1:
@@ -115,10 +141,10 @@ def validate_network(weights: Any, X: Any, Y: Any | None = None
     dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
     conv = {n: a if a.dtype == dtype else a.astype(dtype) for n, a in raw}
 
-    Ws = [conv[f"weights[{i}]"] for i in range(len(weights))]
+    Ws = [conv[f"weights[{i}]"] for i in range(L)]
     for i, W in enumerate(Ws):
         _check_2d(f"weights[{i}]", W, f"(n_{i + 1}, n_{i}) (the lecture's W[{i + 1}])")
-    for i in range(1, len(Ws)):
+    for i in range(1, L):
         if Ws[i].shape[1] != Ws[i - 1].shape[0]:
             raise ValueError(f"`weights[{i}].shape[1]` (={Ws[i].shape[1]}) must equal "
                              f"`weights[{i - 1}].shape[0]` (={Ws[i - 1].shape[0]}): "
@@ -149,47 +175,96 @@ def validate_network(weights: Any, X: Any, Y: Any | None = None
                 hint = ""
             raise ValueError(f"`Y` has shape {Yc.shape} but must be (n_L, m) = ({nL}, {m}): one "
                              f"target column per sample of X{hint}")
+
+    bs: list[Array] | None = None
+    if biases is not None:
+        bs = [conv[f"biases[{i}]"] for i in range(L)]
+        for i, b in enumerate(bs):
+            n = Ws[i].shape[0]
+            if b.shape != (n, 1):
+                hint = (f"; pass `biases[{i}].reshape(-1, 1)`" if b.shape in ((n,), (1, n))
+                        else "")
+                raise ValueError(f"`biases[{i}]` has shape {b.shape} but must be (n_{i + 1}, 1) "
+                                 f"= ({n}, 1), a column: b[{i + 1}] adds one number to each of "
+                                 f"the {n} net inputs of layer {i + 1}{hint}")
     for name, arr in conv.items():
         _check_finite(name, arr)
+    return Validated(Ws, A0, Yc, bs)
+
+
+def validate_network(weights: Any, X: Any, Y: Any | None = None
+                     ) -> tuple[list[Array], Array, Array | None]:
+    """Check and convert ``weights``, ``X`` and (optionally) ``Y``; return them as float arrays.
+
+    weights: sequence of L ≥ 1 arrays, ``weights[l-1]`` of shape (n_l, n_{l−1}).
+    X:       (n_0, m).   Y: (n_L, m).
+    The returned arrays are the caller's own when no conversion was needed: never write to them.
+    """
+    Ws, A0, Yc, _ = validate_arrays(weights, X, Y)
     return Ws, A0, Yc
 
 
 def validate_activations(activation: Any, L: int) -> list[Activation]:
-    """One activation per layer, from a name/Activation or a sequence of L of them."""
-    if isinstance(activation, (str, Activation)):
+    """One activation per layer.
+
+    activation: a name (``ACTIVATIONS``), an ``Activation``, a pair ``(g, g_prime)`` of
+    functions, or a sequence of L of these (one per layer).
+    """
+    if _is_one_activation(activation):
         return [_one_activation("activation", activation)] * L
     if isinstance(activation, Sequence):
         if len(activation) != L:
             raise ValueError(f"`activation` lists {len(activation)} activation(s) but the network "
                              f"has L = {L} layer(s); give one name, or one per layer")
         return [_one_activation(f"activation[{i}]", a) for i, a in enumerate(activation)]
-    raise TypeError(f"`activation` must be a name such as 'sigmoid', an Activation, or a list of "
-                    f"L of them, got {type(activation).__name__}")
+    raise TypeError(f"`activation` must be a name such as 'sigmoid', an Activation, a (g, g′) "
+                    f"pair of functions, or a list of L of them, got {type(activation).__name__}")
+
+
+def _is_pair(a: Any) -> bool:
+    """A (g, g′) pair: two plain functions (not names, not Activation objects)."""
+    return (isinstance(a, (tuple, list)) and len(a) == 2
+            and all(callable(f) and not isinstance(f, Activation) for f in a))
+
+
+def _is_one_activation(a: Any) -> bool:
+    return isinstance(a, (str, Activation)) or _is_pair(a) or callable(a)
 
 
 def _one_activation(name: str, a: Any) -> Activation:
     if isinstance(a, Activation):
         return a
+    if _is_pair(a):
+        return Activation.from_pair(a[0], a[1])
+    if callable(a):
+        raise TypeError(f"`{name}` is the function {getattr(a, '__name__', a)!r} without its "
+                        f"derivative; pass the pair (g, g_prime) or Activation(name, g, g_prime)")
     if not isinstance(a, str):
-        raise TypeError(f"`{name}` must be an activation name such as 'sigmoid' or an "
-                        f"Activation, got {type(a).__name__}")
+        raise TypeError(f"`{name}` must be an activation name such as 'sigmoid', an "
+                        f"Activation or a (g, g′) pair, got {type(a).__name__} {a!r}")
     if a in ACTIVATIONS:
         return ACTIVATIONS[a]
-    close = difflib.get_close_matches(a, ACTIVATIONS, n=1)
+    close = difflib.get_close_matches(a.lower(), ACTIVATIONS, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"`{name}` is {a!r}, not a known activation; expected one of "
                      f"{', '.join(map(repr, ACTIVATIONS))}{hint}")
 
 
 def validate_hidden_error(hidden_error: Any) -> str:
-    if not isinstance(hidden_error, str) or hidden_error not in HIDDEN_ERRORS:
-        raise ValueError(f"`hidden_error` is {hidden_error!r}; expected 'exact' "
-                         f"(E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1])), the true gradient) or 'lecture' "
-                         f"(E[l] = W[l+1]ᵀ E[l+1])")
-    return hidden_error
+    """'exact' or 'lecture' (SPEC §2)."""
+    if isinstance(hidden_error, str) and hidden_error in HIDDEN_ERRORS:
+        return hidden_error
+    close = (difflib.get_close_matches(hidden_error.lower(), HIDDEN_ERRORS, n=1, cutoff=0.5)
+             if isinstance(hidden_error, str) else [])
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    exc = ValueError if isinstance(hidden_error, str) else TypeError
+    raise exc(f"`hidden_error` is {hidden_error!r}; expected 'exact' "
+              f"(E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1])), the true gradient) or 'lecture' "
+              f"(E[l] = W[l+1]ᵀ E[l+1]){hint}")
 
 
 def validate_alpha(alpha: Any) -> float:
+    """The step size α: a finite real number > 0."""
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
         raise TypeError(f"`alpha` must be a real number (the step size α), got "
                         f"{type(alpha).__name__} {alpha!r}")

@@ -7,17 +7,22 @@ perturbed networks of a layer are evaluated at once as a stacked batch. Where a 
 moves a relu/leaky_relu pre-activation across its kink, the function is not differentiable
 inside the stencil and the difference quotient is no derivative; those entries are reported
 in ``valid`` (False) so that callers compare only the others.
+
+Biases (``biases=[b1, ..., bL]``, each (n_l, 1)) are perturbed the same way; their differences
+are in ``.biases``, a ``FiniteDifferences`` of the same form. Activations are built-in names or
+custom (g, g′) pairs of numpy functions (only g is used; a custom g is assumed smooth, so no
+kink detection is done for it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .tolerances import _g_np
+from .tolerances import _g_np, _numpy_activation
 
 __all__ = ["STEP", "FiniteDifferences", "finite_differences"]
 
@@ -31,42 +36,63 @@ class FiniteDifferences(NamedTuple):
     valid: list[NDArray[np.bool_]]   # False where the stencil crosses a relu/leaky_relu kink
     stencil_loss: list[F64]   # max(E(w + h), E(w − h)) per entry: its rounding, divided by
                               # 2h, is the rounding error of the difference quotient
+    biases: FiniteDifferences | None = None   # the same for ∂E/∂b[l] (n_l, 1), when given
 
 
-def _forward(Ws: Sequence[F64], X: F64, names: Sequence[str]) -> tuple[F64, list[F64]]:
-    """Ŷ and the sign patterns of the kinked layers; Ws may carry a leading batch axis."""
+def _forward(Ws: Sequence[F64], bs: Sequence[F64], X: F64, names: Sequence[Any]
+             ) -> tuple[F64, list[F64]]:
+    """Ŷ and the sign patterns of the kinked layers; Ws and bs may carry a leading batch axis."""
     A: F64 = X
     signs = []
-    for W, name in zip(Ws, names):
-        Z = W @ A
-        if name in _KINKED:
+    for W, b, name in zip(Ws, bs, names):
+        Z = W @ A + b
+        if _numpy_activation(name) in _KINKED:
             signs.append(np.sign(Z))
         A = _g_np(name, Z)
     return A, signs
 
 
-def finite_differences(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                       activations: Sequence[str]) -> FiniteDifferences:
-    """Central differences for every weight; activations: L names."""
-    Ws = [np.asarray(W, dtype=np.float64) for W in weights]
-    X_ = np.asarray(X, dtype=np.float64)
-    Y_ = np.asarray(Y, dtype=np.float64)
-    _, signs0 = _forward(Ws, X_, activations)
+def _differences(params: list[F64], L: int, X: F64, Y: F64, activations: Sequence[Any],
+                 which: range) -> FiniteDifferences:
+    """Central differences for params[i], i in ``which``; params = [W1..WL, b1..bL]."""
+    _, signs0 = _forward(params[:L], params[L:], X, activations)
     grads, valid, stencil = [], [], []
-    for l, W in enumerate(Ws):
-        P = W.size
-        h = STEP * np.maximum(1.0, np.abs(W)).reshape(P)
-        eye = np.eye(P).reshape(P, *W.shape) * h[:, None, None]
-        plus = [*Ws[:l], W + eye, *Ws[l + 1:]]       # P networks, entry p of W[l] moved by +h
-        minus = [*Ws[:l], W - eye, *Ws[l + 1:]]
-        Yp, sp = _forward(plus, X_, activations)
-        Ym, sm = _forward(minus, X_, activations)
-        Ep = 0.5 * np.sum((Y_ - Yp) ** 2, axis=(-2, -1))
-        Em = 0.5 * np.sum((Y_ - Ym) ** 2, axis=(-2, -1))
-        grads.append(((Ep - Em) / (2 * h)).reshape(W.shape))
-        stencil.append(np.maximum(Ep, Em).reshape(W.shape))
+    for i in which:
+        p = params[i]
+        P = p.size
+        h = STEP * np.maximum(1.0, np.abs(p)).reshape(P)
+        eye = np.eye(P).reshape(P, *p.shape) * h[:, None, None]
+        plus = [*params[:i], p + eye, *params[i + 1:]]    # P networks, entry q of p moved by +h
+        minus = [*params[:i], p - eye, *params[i + 1:]]
+        Yp, sp = _forward(plus[:L], plus[L:], X, activations)
+        Ym, sm = _forward(minus[:L], minus[L:], X, activations)
+        Ep = 0.5 * np.sum((Y - Yp) ** 2, axis=(-2, -1))
+        Em = 0.5 * np.sum((Y - Ym) ** 2, axis=(-2, -1))
+        grads.append(((Ep - Em) / (2 * h)).reshape(p.shape))
+        stencil.append(np.maximum(Ep, Em).reshape(p.shape))
         ok = np.ones(P, dtype=bool)
         for s0, a, b in zip(signs0, sp, sm):
             ok &= np.all(a == s0, axis=(-2, -1)) & np.all(b == s0, axis=(-2, -1))
-        valid.append(ok.reshape(W.shape))
+        valid.append(ok.reshape(p.shape))
     return FiniteDifferences(grads, valid, stencil)
+
+
+def finite_differences(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                       activations: Sequence[Any], *,
+                       biases: Sequence[ArrayLike] | None = None) -> FiniteDifferences:
+    """Central differences for every weight (and bias).
+
+    weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activations: L names (or custom
+    (g, g′) numpy pairs); biases: None or L arrays (n_l, 1).
+    """
+    Ws = [np.asarray(W, dtype=np.float64) for W in weights]
+    L = len(Ws)
+    bs = ([np.zeros((W.shape[0], 1)) for W in Ws] if biases is None
+          else [np.asarray(b, dtype=np.float64).reshape(-1, 1) for b in biases])
+    X_ = np.asarray(X, dtype=np.float64)
+    Y_ = np.asarray(Y, dtype=np.float64)
+    params = [*Ws, *bs]
+    fd = _differences(params, L, X_, Y_, activations, range(L))
+    if biases is None:
+        return fd
+    return fd._replace(biases=_differences(params, L, X_, Y_, activations, range(L, 2 * L)))

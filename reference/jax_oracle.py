@@ -9,16 +9,32 @@ Fresh shapes are cheap: each network is zero-padded to a bucket of shapes (every
 batch rounded up to a power of two, at least 8) and the loss is masked to the real outputs and
 samples, so one compiled function serves every network of the same depth and bucket, and the
 activations are passed as data (``lax.switch``) so mixing them costs no compilation. Padding is
-exact: padded weights are 0, so padded units add exact zeros to every real net input, and the
-mask removes padded outputs and samples from the loss (proved by a property in the tests,
-padded == unpadded ``jax.grad``).
+exact: padded weights and padded bias entries are 0, so padded units add exact zeros to every
+real net input; a real bias does reach the padded samples' columns, but the mask removes padded
+outputs and samples from the loss, so their δ is exactly 0 and they add exact zeros to every
+ΔW and Δb (proved by a property in the tests, padded == unpadded ``jax.grad``).
+
+Biases: ``biases=[b1, ..., bL]`` (each (n_l, 1)) adds b[l] to Z[l], as one matrix product
+[W b][A; 1] (see ``_net_input``); the result is then the pair ``GradientsWithBiases(dW, db)``.
+Without biases nothing is added and the result is the list [ΔW[1], ..., ΔW[L]] as before.
+
+Custom activations: each layer's activation may be a built-in name, an object whose ``name``
+is a built-in name (such as ``manual_backprop.ACTIVATIONS["relu"]``), or a *jax-traceable*
+function g (written with ``jax.numpy`` or plain arithmetic); a (g, g′) pair or a custom
+``manual_backprop.Activation`` contributes its g (an object is mapped by its name first, so an
+``Activation("relu", ...)`` of your own is checked against jax's relu). The oracle
+differentiates g itself with ``jax.grad`` and never looks at the user's g′ (that is what it
+checks). A g written with numpy
+functions cannot be traced: that raises a ``TypeError`` saying so; check such a g′ with
+``reference.check_activation``, which falls back to finite differences. Custom functions are
+extra ``lax.switch`` branches, compiled once per distinct set of functions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, overload
 
 import jax
 
@@ -29,7 +45,10 @@ import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 from numpy.typing import ArrayLike, NDArray  # noqa: E402
 
-__all__ = ["JAX_ACTIVATIONS", "activation_names", "gradients", "gradients_unpadded", "loss"]
+from .tolerances import GradientsWithBiases  # noqa: E402
+
+__all__ = ["JAX_ACTIVATIONS", "activation_names", "gradients", "gradients_unpadded",
+           "jax_activation", "loss"]
 
 F64 = NDArray[np.float64]
 
@@ -45,34 +64,98 @@ _NAMES = tuple(JAX_ACTIVATIONS)
 _BRANCHES = tuple(JAX_ACTIVATIONS[n] for n in _NAMES)
 
 
+def jax_activation(activation: Any, where: str = "activation") -> Callable[[Any], Any] | str:
+    """A built-in name, or the jax-traceable g of a custom activation (see the module doc)."""
+    if isinstance(activation, str):
+        if activation not in JAX_ACTIVATIONS:
+            raise ValueError(f"`{where}` is {activation!r}, not a built-in activation; expected "
+                             f"one of {', '.join(_NAMES)} or a jax-traceable function")
+        return activation
+    name = getattr(activation, "name", None)
+    if name in JAX_ACTIVATIONS:                         # e.g. manual_backprop's built-ins
+        return str(name)
+    g = getattr(activation, "g", None)
+    if g is None and isinstance(activation, (tuple, list)) and len(activation) == 2:
+        g = activation[0]                               # a (g, g′) pair
+    g = g if g is not None else activation
+    g = getattr(g, "__wrapped__", g)                    # manual_backprop's shape/dtype checks
+    if not callable(g):
+        raise TypeError(f"`{where}` must be an activation name, a jax-traceable function g, "
+                        f"or a (g, g′) pair, got {type(activation).__name__}")
+    try:
+        jax.eval_shape(g, jnp.zeros((2, 3)))
+    except Exception as exc:  # numpy calls on tracers, Python control flow on values, ...
+        raise TypeError(f"`{where}`: jax cannot trace g = {getattr(g, '__name__', g)!r} "
+                        f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+                        f"pass a jax.numpy version of g to the oracle, or check g′ with "
+                        f"reference.check_activation, which uses finite differences") from None
+    traceable: Callable[[Any], Any] = g
+    return traceable
+
+
 def activation_names(activation: Any, L: int) -> list[str]:
-    """The per-layer activation names, from one name or a sequence of L names."""
-    names = [activation] * L if isinstance(activation, str) else list(activation)
-    if len(names) != L:
-        raise ValueError(f"`activation` lists {len(names)} activation(s) for L = {L} layer(s)")
-    for name in names:
-        n = getattr(name, "name", name)
-        if n not in JAX_ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(_NAMES)}")
-    return [getattr(n, "name", n) for n in names]
+    """The per-layer built-in activation names, from one name or a sequence of L names."""
+    resolved = _resolve(activation, L)
+    for a in resolved:
+        if not isinstance(a, str):
+            raise ValueError(f"activation {a!r} is not a built-in; expected one of "
+                             f"{', '.join(_NAMES)}")
+    return [str(a) for a in resolved]
 
 
-def _as_f64(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike
-            ) -> tuple[list[F64], F64, F64]:
+def _is_single(activation: Any) -> bool:
+    return (isinstance(activation, str) or hasattr(activation, "name") or
+            (isinstance(activation, (tuple, list)) and len(activation) == 2
+             and all(callable(f) and not hasattr(f, "name") for f in activation))
+            or callable(activation))
+
+
+def _resolve(activation: Any, L: int) -> list[Callable[[Any], Any] | str]:
+    if _is_single(activation):
+        return [jax_activation(activation)] * L
+    items = list(activation)
+    if len(items) != L:
+        raise ValueError(f"`activation` lists {len(items)} activation(s) for L = {L} layer(s)")
+    return [jax_activation(a, f"activation[{i}]") for i, a in enumerate(items)]
+
+
+def _as_f64(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+            biases: Sequence[ArrayLike] | None = None
+            ) -> tuple[list[F64], F64, F64, list[F64] | None]:
     Ws = [np.asarray(W, dtype=np.float64) for W in weights]
-    return Ws, np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    bs = (None if biases is None
+          else [np.asarray(b, dtype=np.float64).reshape(-1, 1) for b in biases])
+    return Ws, np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64), bs
 
 
-def _masked_loss(Ws: tuple[Any, ...], X: Any, Y: Any, mask: Any, act: Any) -> Any:
+def _net_input(W: Any, b: Any, A: Any, ones: Any) -> Any:
+    """Z = W A, or with a bias Z = [W b] [A; 1] = W A + b as ONE matrix product.
+
+    Not ``W @ A + b``: XLA on the CPU flushes a subnormal result of an elementwise add to zero
+    (and not of a matrix product), which moves a relu's Z = 1e-320 onto its kink; the kernel
+    (numpy) keeps it, and its relu′ = 1 would then disagree with jax's 0 by the whole gradient.
+    ``ones`` is the row of 1s (0 in padded sample columns).
+    """
+    if b is None:
+        return W @ A
+    return jnp.concatenate([W, b], axis=1) @ jnp.concatenate([A, ones], axis=0)
+
+
+def _masked_loss(Ws: tuple[Any, ...], bs: tuple[Any, ...] | None, X: Any, Y: Any, mask: Any,
+                 ones: Any, act: Any, branches: tuple[Callable[[Any], Any], ...]) -> Any:
     A = X                                            # A[0] = X
     for l, W in enumerate(Ws):
-        A = lax.switch(act[l], _BRANCHES, W @ A)     # A[l] = g(W[l] A[l−1])
+        Z = _net_input(W, None if bs is None else bs[l], A, ones)   # Z[l] = W[l] A[l−1] + b[l]
+        A = lax.switch(act[l], branches, Z)          # A[l] = g(Z[l])
     R = (Y - A) * mask                               # Y − Ŷ on the real outputs and samples
     return 0.5 * jnp.sum(R * R)                      # E = ½ΣΣ(Y − Ŷ)²
 
 
-_grad_padded = jax.jit(jax.grad(_masked_loss))
-_loss_padded = jax.jit(_masked_loss)
+@lru_cache(maxsize=64)
+def _compiled(custom: tuple[Callable[[Any], Any], ...]) -> tuple[Any, Any]:
+    """jit(grad) and jit(loss) with the built-ins and these custom functions as branches."""
+    f = partial(_masked_loss, branches=_BRANCHES + custom)
+    return jax.jit(jax.grad(f, argnums=(0, 1))), jax.jit(f)
 
 
 def _bucket(n: int) -> int:
@@ -85,48 +168,80 @@ def _pad(a: F64, rows: int, cols: int) -> F64:
     return out
 
 
-def _padded_args(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, activation: Any
-                 ) -> tuple[list[F64], tuple[F64, ...], F64, F64, F64, Any]:
-    Ws, X_, Y_ = _as_f64(weights, X, Y)
+def _padded_args(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, activation: Any,
+                 biases: Sequence[ArrayLike] | None = None) -> tuple[Any, ...]:
+    Ws, X_, Y_, bs = _as_f64(weights, X, Y, biases)
     n = [X_.shape[0]] + [W.shape[0] for W in Ws]
-    b = [_bucket(k) for k in n]
+    B = [_bucket(k) for k in n]
     mb = _bucket(X_.shape[1])
-    Wp = tuple(_pad(W, b[l + 1], b[l]) for l, W in enumerate(Ws))
-    mask = _pad(np.ones_like(Y_), b[-1], mb)
-    act = jnp.asarray([_NAMES.index(a) for a in activation_names(activation, len(Ws))])
-    return Ws, Wp, _pad(X_, b[0], mb), _pad(Y_, b[-1], mb), mask, act
+    Wp = tuple(_pad(W, B[l + 1], B[l]) for l, W in enumerate(Ws))
+    bp = (None if bs is None                                          # padded entries are 0
+          else tuple(_pad(b, B[l + 1], 1) for l, b in enumerate(bs)))
+    mask = _pad(np.ones_like(Y_), B[-1], mb)
+    ones = _pad(np.ones((1, X_.shape[1])), 1, mb)
+    resolved = _resolve(activation, len(Ws))
+    custom = tuple(dict.fromkeys(a for a in resolved if not isinstance(a, str)))
+    act = jnp.asarray([_NAMES.index(a) if isinstance(a, str) else len(_NAMES) + custom.index(a)
+                       for a in resolved])
+    grad_fn, loss_fn = _compiled(custom)
+    args = (Wp, bp, _pad(X_, B[0], mb), _pad(Y_, B[-1], mb), mask, ones, act)
+    return Ws, bs, args, grad_fn, loss_fn
 
 
+@overload
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-              activation: Any = "sigmoid") -> list[F64]:
-    """``jax.grad`` of ½ΣΣ(Y − Ŷ)² with respect to every W[l], in float64.
+              activation: Any = ..., *, biases: None = None) -> list[F64]: ...
+@overload
+def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+              activation: Any = ..., *, biases: Sequence[ArrayLike]) -> GradientsWithBiases: ...
+def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+              activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None
+              ) -> list[F64] | GradientsWithBiases:
+    """``jax.grad`` of ½ΣΣ(Y − Ŷ)² with respect to every W[l] (and b[l]), in float64.
 
-    weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activation: a name or L names.
-    Returns ``[∂E/∂W[1], ..., ∂E/∂W[L]]`` as float64 numpy arrays.
+    weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activation: a name, a
+    jax-traceable g, or L of them; biases: None or L arrays (n_l, 1).
+    Returns ``[∂E/∂W[1], ..., ∂E/∂W[L]]`` as float64 numpy arrays, or with biases
+    ``GradientsWithBiases(dW, db)`` with db[l-1] = ∂E/∂b[l] of shape (n_l, 1).
     """
-    Ws, Wp, Xp, Yp, mask, act = _padded_args(weights, X, Y, activation)
-    grads = _grad_padded(Wp, Xp, Yp, mask, act)
-    return [np.asarray(G)[: W.shape[0], : W.shape[1]] for G, W in zip(grads, Ws)]
+    Ws, bs, args, grad_fn, _ = _padded_args(weights, X, Y, activation, biases)
+    gW, gb = grad_fn(*args)
+    dW = [np.asarray(G)[: W.shape[0], : W.shape[1]] for G, W in zip(gW, Ws)]
+    if bs is None:
+        return dW
+    return GradientsWithBiases(dW, [np.asarray(G)[: b.shape[0]] for G, b in zip(gb, bs)])
 
 
 def loss(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-         activation: Any = "sigmoid") -> float:
+         activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None) -> float:
     """E = ½ΣΣ(Y − Ŷ)² computed by jax in float64 (same padding as ``gradients``)."""
-    _, Wp, Xp, Yp, mask, act = _padded_args(weights, X, Y, activation)
-    return float(_loss_padded(Wp, Xp, Yp, mask, act))
+    *_, args, _, loss_fn = _padded_args(weights, X, Y, activation, biases)
+    return float(loss_fn(*args))
 
 
+@overload
 def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                       activation: Any = "sigmoid") -> list[F64]:
+                       activation: Any = ..., *, biases: None = None) -> list[F64]: ...
+@overload
+def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                       activation: Any = ..., *, biases: Sequence[ArrayLike]
+                       ) -> GradientsWithBiases: ...
+def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                       activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None
+                       ) -> list[F64] | GradientsWithBiases:
     """Plain ``jax.grad`` on the unpadded network (compiles per shape; slow, used to prove
-    that the padding in ``gradients`` is exact)."""
-    Ws, X_, Y_ = _as_f64(weights, X, Y)
-    names = activation_names(activation, len(Ws))
+    that the padding in ``gradients`` is exact). Same arguments and result as ``gradients``."""
+    Ws, X_, Y_, bs = _as_f64(weights, X, Y, biases)
+    gs = [JAX_ACTIVATIONS[a] if isinstance(a, str) else a for a in _resolve(activation, len(Ws))]
+    ones = jnp.ones((1, X_.shape[1]))
 
-    def E(Ws: list[Any]) -> Any:
+    def E(Ws: list[Any], bs: list[Any] | None) -> Any:
         A = jnp.asarray(X_)
-        for W, name in zip(Ws, names):
-            A = JAX_ACTIVATIONS[name](W @ A)
+        for l, (W, g) in enumerate(zip(Ws, gs)):
+            A = g(_net_input(W, None if bs is None else bs[l], A, ones))
         return 0.5 * jnp.sum((Y_ - A) ** 2)
 
-    return [np.asarray(G) for G in jax.grad(E)([jnp.asarray(W) for W in Ws])]
+    gW, gb = jax.grad(E, argnums=(0, 1))([jnp.asarray(W) for W in Ws],
+                                         None if bs is None else [jnp.asarray(b) for b in bs])
+    dW = [np.asarray(G) for G in gW]
+    return dW if gb is None else GradientsWithBiases(dW, [np.asarray(G) for G in gb])

@@ -1,9 +1,11 @@
 """Hypothesis strategies that generate random networks (built on ``hypothesis.extra.numpy``).
 
 A ``Network`` is everything one call of the kernel needs: weights, X, Y, per-layer activation
-names and the dtype. The defaults cover depth 1–4, widths 1–8, batch 1–8, both dtypes and every
+names, the dtype and (optionally) biases. The defaults cover depth 1–4, widths 1–8, batch 1–8, both dtypes and every
 activation mix; weights and inputs lie in [−4, 4], so net inputs reach |z| ≈ 30 and beyond,
-deep in the saturated region of sigmoid and tanh.
+deep in the saturated region of sigmoid and tanh. ``networks(biases=None)`` lets Hypothesis
+decide per network whether it has biases b[l] (n_l, 1) in [−4, 4]; the default (False) draws
+none, ``True`` always draws them.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 @dataclass(frozen=True)
 class Network:
-    """One generated network: weights[l-1] = W[l] (n_l, n_{l−1}), X (n_0, m), Y (n_L, m)."""
+    """One generated network: weights[l-1] = W[l] (n_l, n_{l−1}), X (n_0, m), Y (n_L, m),
+    and biases[l-1] = b[l] (n_l, 1) or None."""
 
     weights: list[NDArray[np.floating]]
     X: NDArray[np.floating]
     Y: NDArray[np.floating]
     activations: list[str]
     dtype: np.dtype = field(default=np.dtype(np.float64))
+    biases: list[NDArray[np.floating]] | None = None
 
     @property
     def widths(self) -> list[int]:
@@ -43,10 +47,12 @@ class Network:
     def __repr__(self) -> str:
         with np.printoptions(precision=17, threshold=10_000):
             ws = ", ".join(f"np.array({W.tolist()!r})" for W in self.weights)
+            bs = ("None" if self.biases is None else
+                  "[" + ", ".join(f"np.array({b.tolist()!r})" for b in self.biases) + "]")
             return (f"Network(widths={'-'.join(map(str, self.widths))}, m={self.m}, "
                     f"activations={self.activations}, dtype={self.dtype},\n"
                     f"  weights=[{ws}],\n  X=np.array({self.X.tolist()!r}),\n"
-                    f"  Y=np.array({self.Y.tolist()!r}))")
+                    f"  Y=np.array({self.Y.tolist()!r}),\n  biases={bs})")
 
 
 def _elements(dtype: np.dtype, bound: float) -> st.SearchStrategy[float]:
@@ -60,7 +66,8 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
              activations: tuple[str, ...] = ACTIVATION_NAMES, mixed: bool = True,
              weight_bound: float = 4.0, input_bound: float = 4.0,
              target_bound: float = 2.0,
-             last_activations: tuple[str, ...] | None = None) -> Network:
+             last_activations: tuple[str, ...] | None = None,
+             biases: bool | None = False, bias_bound: float = 4.0) -> Network:
     """Random networks.
 
     min_depth/max_depth: L; max_width: every n_l in 1..max_width; max_batch: m in 1..max_batch.
@@ -68,6 +75,8 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
     or one for the whole network. weight_bound/input_bound/target_bound: |W|, |X|, |Y| limits.
     last_activations: if given, every layer after the first uses one of these (for properties
     about what happens when the later layers are linear).
+    biases: False (none, the lecture), True (always) or None (Hypothesis decides); |b| ≤
+    bias_bound.
     """
     dtype = draw(st.sampled_from(dtypes))
     L = draw(st.integers(min_depth, max_depth))
@@ -83,4 +92,8 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
         names = [draw(st.sampled_from(activations))] * L
     if last_activations is not None:
         names = names[:1] + [draw(st.sampled_from(last_activations)) for _ in range(L - 1)]
-    return Network(weights, X, Y, names, np.dtype(dtype))
+    bs = None
+    if biases or (biases is None and draw(st.booleans())):
+        bs = [draw(hnp.arrays(dtype, (n[l + 1], 1), elements=_elements(dtype, bias_bound)))
+              for l in range(L)]
+    return Network(weights, X, Y, names, np.dtype(dtype), bs)

@@ -9,7 +9,7 @@ each entry instead, the size that first-order rounding-error analysis (Higham, "
 Stability of Numerical Algorithms", §3) says the errors of the two computations we compare
 are proportional to:
 
-    Zmag[l] = |W[l]| Amag[l−1],        Amag[0] = |X|
+    Zmag[l] = |W[l]| Amag[l−1] + |b[l]|,   Amag[0] = |X|     (b[l] = 0 without biases)
     Amag[l] = |A[l]| + |g′(Z[l])| · Zmag[l]            (a rounding in Z moves A by g′·δZ)
     Emag[L] = |Y| + Amag[L]                             (Y − Ŷ cancels when Ŷ ≈ Y)
     G[l]    = |g′(Z[l])| + 2 |A[l]|²  for sigmoid and tanh, |g′(Z[l])| otherwise   (*)
@@ -17,6 +17,18 @@ are proportional to:
                                                           built-in smooth g, and g″ = 0 else)
     Emag[l−1] = |W[l]|ᵀ Dmag[l]  (exact)   or   |W[l]|ᵀ Emag[l]  (lecture)
     scale(ΔW[l]) = Dmag[l] Amag[l−1]ᵀ  ≥  Σ_samples |δ[l]| |A[l−1]ᵀ|, the sizes of the summed terms
+    scale(Δb[l]) = Σ_samples Dmag[l]    ≥  Σ_samples |δ[l]|: Δb[l] = −Σ_samples δ[l] is ΔW[l]'s
+                                          formula with A[l−1] replaced by a row of exact ones,
+                                          so its scale is ΔW's with Amag[l−1] replaced by ones
+
+A bias is a weight whose input is the constant 1, so it enters exactly like one more column of
+W[l] with one more row of A[l−1] that is 1 and carries no error: Zmag gains |b[l]| · 1, and
+nothing else changes.
+
+Custom activations (a (g, g′) pair of numpy functions, or an object with ``g`` and ``g_prime``)
+get G[l] = |g′(Z[l])|: we assume their g′ and jax's derivative of g are accurate to a few ulps
+and |g″| ≤ 2|g′| as for the built-ins; these are assumptions about the user's function, not
+facts, so their comparisons are only as sharp as that function is well behaved.
 
 (*) is the oracle's own error, not the kernel's: jax differentiates ``jax.nn.sigmoid`` as
 σ(1 − σ) and ``tanh`` as 1 − tanh² from the *rounded* value, which in the saturated region
@@ -43,20 +55,33 @@ margin of ~5000 for longer dot products in the benchmarks' large networks), and 
 the same 100 roundings of eps32 = 1.2e-7 give 1.2e-5, and we allow 1e-4 (margin ~8).
 Finite differences have their own, larger error (truncation h² · f‴ plus eps · |E| / h for
 the step h ≈ eps^(1/3)); see ``FD_RTOL``.
+
+Checking one activation's g′ (``reference.check_activation``) compares it at points z with
+jax.grad of g (``ACTIVATION_RTOL``) or with a central difference (``ACTIVATION_FD_RTOL``), per
+point divided by |g′(z)| + |g(z)| / max(1, |z|) + tiny / eps: jax's own derivative of g is
+computed from rounded intermediate values of about the size of g(z) (σ′ = σ(1 − σ) has an
+absolute error ≈ eps · σ), and the central difference has rounding error ≈ eps · |g(z)| / h
+with h = eps^(1/3) · max(1, |z|), relative error eps^(2/3) ≈ 4e-11 of |g(z)| / max(1, |z|),
+plus truncation h² |g‴| / 6 ≈ 6e-12 max(1, |z|)² |g‴|. A wrong g′ (a missing factor, a sign,
+the wrong side of a kink) is wrong by O(1) of this scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "ACTIVATION_FD_RTOL",
+    "ACTIVATION_RTOL",
     "FD_RTOL",
     "RTOL",
     "GradientMismatch",
+    "GradientsWithBiases",
     "assert_gradients_close",
     "condition_scale",
     "loss_scale",
@@ -80,12 +105,52 @@ difference with h = eps^(1/3)·max(1, |w|) ≈ 6e-6 has rounding error ≈ n·ep
 closing note of the foundation issue and printed by every test run)."""
 
 
+ACTIVATION_RTOL = 1e-12
+"""Allowed |g′(z) − jax.grad(g)(z)| / (|g′(z)| + |g(z)|/max(1, |z|) + tiny/eps), in float64:
+a few dozen ulps for jax's and the user's few roundings each (see the module doc)."""
+
+ACTIVATION_FD_RTOL = 1e-6
+"""The same measure against a central difference of a numpy g, in float64: its rounding error
+is ≈ 4e-11 of the scale and its truncation ≈ 6e-12 · max(1, |z|)² · |g‴| (module doc)."""
+
+
+class GradientsWithBiases(NamedTuple):
+    """∂E/∂W and ∂E/∂b (the oracles' result with biases; unpacks as ``dW, db = ...``)."""
+
+    dW: list[F64]   # dW[l-1] = ∂E/∂W[l], (n_l, n_{l−1})
+    db: list[F64]   # db[l-1] = ∂E/∂b[l], (n_l, 1)
+
+
 def rtol_for(dtype: np.dtype | type) -> float:
     """The tolerance for a kernel that computed in ``dtype`` (float32 or float64)."""
     return RTOL[np.dtype(dtype)]
 
 
-def _g_prime_np(name: str, Z: F64) -> F64:
+_BUILTIN = ("sigmoid", "tanh", "softplus", "relu", "leaky_relu", "identity")
+NpFn = Callable[[F64], F64]
+
+
+def _numpy_activation(a: Any) -> str | tuple[NpFn, NpFn]:
+    """A built-in name (also an object whose ``name`` is one), or a custom (g, g′) pair of numpy
+    functions (from a pair, or an object with ``g`` and ``g_prime``)."""
+    if isinstance(a, str):
+        if a not in _BUILTIN:
+            raise ValueError(f"unknown activation {a!r}")
+        return a
+    if getattr(a, "name", None) in _BUILTIN:
+        return str(a.name)
+    if hasattr(a, "g") and hasattr(a, "g_prime"):
+        return a.g, a.g_prime
+    if isinstance(a, (tuple, list)) and len(a) == 2 and all(map(callable, a)):
+        return a[0], a[1]
+    raise TypeError(f"activation {a!r} must be a built-in name or a (g, g′) pair of numpy "
+                    f"functions")
+
+
+def _g_prime_np(name: Any, Z: F64) -> F64:
+    name = _numpy_activation(name)
+    if not isinstance(name, str):
+        return np.asarray(name[1](Z), dtype=np.float64)
     e: F64 = np.exp(-np.abs(Z))
     if name == "sigmoid":
         return e / ((1 + e) * (1 + e))
@@ -103,7 +168,10 @@ def _g_prime_np(name: str, Z: F64) -> F64:
     raise ValueError(f"unknown activation {name!r}")
 
 
-def _g_np(name: str, Z: F64) -> F64:
+def _g_np(name: Any, Z: F64) -> F64:
+    name = _numpy_activation(name)
+    if not isinstance(name, str):
+        return np.asarray(name[0](Z), dtype=np.float64)
     if name == "sigmoid":
         return 0.5 * (1 + np.tanh(Z / 2))
     if name == "tanh":
@@ -120,27 +188,31 @@ def _g_np(name: str, Z: F64) -> F64:
 
 
 def loss_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-               activations: Sequence[str], dtype: np.dtype | type = np.float64) -> float:
+               activations: Sequence[Any], dtype: np.dtype | type = np.float64, *,
+               biases: Sequence[ArrayLike] | None = None) -> float:
     """Σ Emag[L]², the scale of the loss's rounding error (≥ 2E, the loss itself)."""
-    *_, Emag = _forward_magnitudes(weights, X, Y, activations)
+    *_, Emag = _forward_magnitudes(weights, X, Y, activations, biases)
     return max(float(np.sum(Emag * Emag)), underflow_floor(dtype))
 
 
 def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                        activations: Sequence[str]
+                        activations: Sequence[Any], biases: Sequence[ArrayLike] | None = None
                         ) -> tuple[list[F64], list[F64], list[F64], list[F64], list[F64], F64, F64]:
     Ws = [np.asarray(W, dtype=np.float64) for W in weights]
+    bs = ([np.zeros((W.shape[0], 1)) for W in Ws] if biases is None
+          else [np.asarray(b, dtype=np.float64) for b in biases])
     A = [np.asarray(X, dtype=np.float64)]
     Amag = [np.abs(A[0])]
     gp, Zmag, Zs = [], [], []
-    for W, name in zip(Ws, activations):
-        Z = W @ A[-1]
+    for W, b, name in zip(Ws, bs, activations):
+        Z = W @ A[-1] + b
         Zs.append(Z)
-        Zm = np.abs(W) @ Amag[-1]
+        Zm = np.abs(W) @ Amag[-1] + np.abs(b)     # Zmag[l] = |W[l]| Amag[l−1] + |b[l]|
         g1 = _g_prime_np(name, Z)
         A.append(_g_np(name, Z))
-        Amag.append(np.abs(A[-1]) + g1 * Zm)
-        gp.append(g1 + 2 * A[-1] ** 2 if name in ("sigmoid", "tanh") else g1)   # (*)
+        Amag.append(np.abs(A[-1]) + np.abs(g1) * Zm)
+        saturating = _numpy_activation(name) in ("sigmoid", "tanh")
+        gp.append(np.abs(g1) + 2 * A[-1] ** 2 if saturating else np.abs(g1))   # (*)
         Zmag.append(Zm)
     Yf = np.asarray(Y, dtype=np.float64)
     return Ws, Zs, Amag, gp, Zmag, Yf - A[-1], np.abs(Yf) + Amag[-1]
@@ -152,32 +224,60 @@ def underflow_floor(dtype: np.dtype | type) -> float:
     return float(info.tiny) / float(info.eps)
 
 
+@overload
 def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                    activations: Sequence[str], hidden_error: str = "exact",
-                    dtype: np.dtype | type = np.float64) -> list[F64]:
-    """Per entry of every ΔW[l], the scale that the rounding errors are proportional to.
+                    activations: Sequence[Any], hidden_error: str = ...,
+                    dtype: np.dtype | type = ..., *, biases: None = None) -> list[F64]: ...
+@overload
+def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                    activations: Sequence[Any], hidden_error: str = ...,
+                    dtype: np.dtype | type = ..., *,
+                    biases: Sequence[ArrayLike]) -> GradientsWithBiases: ...
+def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
+                    activations: Sequence[Any], hidden_error: str = "exact",
+                    dtype: np.dtype | type = np.float64, *,
+                    biases: Sequence[ArrayLike] | None = None
+                    ) -> list[F64] | GradientsWithBiases:
+    """Per entry of every ΔW[l] (and Δb[l]), the scale that the rounding errors are
+    proportional to.
 
-    dtype: the dtype the kernel computed in (sets the underflow floor).
+    weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activations: L built-in names
+    (or custom pairs, see the module doc); dtype: the dtype the kernel computed in (sets the
+    underflow floor); biases: None or L arrays (n_l, 1).
+    Returns the list of scales of ΔW[1..L], or with biases ``GradientsWithBiases(dW, db)`` of
+    the scales of ΔW[l] and Δb[l].
     """
-    Ws, Zs, Amag, gp, Zmag, E, Emag = _forward_magnitudes(weights, X, Y, activations)
+    Ws, Zs, Amag, gp, Zmag, E, Emag = _forward_magnitudes(weights, X, Y, activations, biases)
+    floor = underflow_floor(dtype)
     scales: list[F64] = []
+    bias_scales: list[F64] = []
     for l in range(len(Ws) - 1, -1, -1):
         delta = E * _g_prime_np(activations[l], Zs[l])
         Dmag = gp[l] * (Emag + 2 * np.abs(E) * Zmag[l])
-        scales.append(np.maximum(Dmag @ Amag[l].T, underflow_floor(dtype)))
+        scales.append(np.maximum(Dmag @ Amag[l].T, floor))               # scale(ΔW[l])
+        bias_scales.append(np.maximum(Dmag.sum(axis=1, keepdims=True), floor))   # scale(Δb[l])
         Wabs = np.abs(Ws[l]).T
         if hidden_error == "exact":
             E, Emag = Ws[l].T @ delta, Wabs @ Dmag
         else:
             E, Emag = Ws[l].T @ E, Wabs @ Emag
-    return scales[::-1]
+    if biases is None:
+        return scales[::-1]
+    return GradientsWithBiases(scales[::-1], bias_scales[::-1])
+
+
+def _flat(x: Any) -> list[Any]:
+    """A list of arrays, or a (dW, db) pair flattened to [*dW, *db]."""
+    return [*x.dW, *x.db] if hasattr(x, "dW") and hasattr(x, "db") else list(x)
 
 
 def relative_errors(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
                     scale: Sequence[ArrayLike]) -> list[F64]:
-    """|got − expected| / scale per entry (0 where both are exactly equal)."""
+    """|got − expected| / scale per entry (0 where both are exactly equal).
+
+    Each argument is a list of arrays or a (dW, db) pair (then flattened to [*dW, *db])."""
     out = []
-    for g, e, s in zip(got, expected, scale):
+    for g, e, s in zip(_flat(got), _flat(expected), _flat(scale)):
         diff = np.abs(np.asarray(g, dtype=np.float64) - np.asarray(e, dtype=np.float64))
         out.append(np.where(diff == 0, 0.0, diff / np.asarray(s, dtype=np.float64)))
     return out
@@ -185,7 +285,7 @@ def relative_errors(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
 
 def max_relative_error(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
                        scale: Sequence[ArrayLike]) -> float:
-    """The largest entry of ``relative_errors`` over all layers."""
+    """The largest entry of ``relative_errors`` over all layers (and biases)."""
     return max((float(r.max()) for r in relative_errors(got, expected, scale)), default=0.0)
 
 
@@ -195,41 +295,65 @@ class GradientMismatch:
 
     layer: int          # l, 1-based as in the slides (ΔW[l])
     k: int              # row: node k of layer l
-    j: int              # column: node j of layer l−1 (w_jk is stored at [k, j])
+    j: int              # column: node j of layer l−1 (w_jk is stored at [k, j]); 0 for Δb
     expected: float
     got: float
     relative_error: float
+    symbol: str = "ΔW"  # "ΔW" or "Δb"
 
     def __str__(self) -> str:
-        return (f"ΔW[{self.layer}][k={self.k}, j={self.j}] (the weight w_jk from node j of layer "
-                f"{self.layer - 1} to node k of layer {self.layer}): expected {self.expected!r}, "
-                f"got {self.got!r}, relative error {self.relative_error:.3g}")
+        if self.symbol == "Δb":
+            where = (f"Δb[{self.layer}][k={self.k}] (the bias of node k of layer {self.layer})")
+        else:
+            where = (f"{self.symbol}[{self.layer}][k={self.k}, j={self.j}] (the weight w_jk from "
+                     f"node j of layer {self.layer - 1} to node k of layer {self.layer})")
+        return (f"{where}: expected {self.expected!r}, got {self.got!r}, relative error "
+                f"{self.relative_error:.3g}")
 
 
 def worst_mismatch(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
-                   scale: Sequence[ArrayLike]) -> GradientMismatch:
-    """The entry with the largest relative error."""
+                   scale: Sequence[ArrayLike], symbol: str = "ΔW") -> GradientMismatch:
+    """The entry with the largest relative error (lists of arrays; ``symbol`` names them)."""
     rel = relative_errors(got, expected, scale)
     layer = max(range(len(rel)), key=lambda i: float(rel[i].max()))
     k, j = np.unravel_index(int(np.argmax(rel[layer])), rel[layer].shape)
     return GradientMismatch(layer + 1, int(k), int(j), float(np.asarray(expected[layer])[k, j]),
-                            float(np.asarray(got[layer])[k, j]), float(rel[layer][k, j]))
+                            float(np.asarray(got[layer])[k, j]), float(rel[layer][k, j]), symbol)
 
 
-def assert_gradients_close(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
-                           scale: Sequence[ArrayLike], rtol: float, what: str = "ΔW") -> float:
+def assert_gradients_close(got: Any, expected: Any, scale: Any, rtol: float,
+                           what: str = "ΔW") -> float:
     """Assert every entry's relative error is ≤ rtol; return the largest one.
 
-    The failure message names the layer and entry (k, j), expected, got and the relative error.
+    got, expected, scale: lists of arrays [ΔW[1], ...], or all three (dW, db) pairs such as
+    ``manual_backprop.Gradients`` and ``GradientsWithBiases`` (ΔW and Δb are then compared
+    separately). The failure message names the layer and entry (k, j), expected, got and the
+    relative error.
     """
+    pairs = [hasattr(x, "dW") and hasattr(x, "db") for x in (got, expected, scale)]
+    if any(pairs):
+        if not all(pairs):
+            raise AssertionError(f"{what}: compare (dW, db) pairs with (dW, db) pairs, got "
+                                 f"{type(got).__name__}, {type(expected).__name__} and "
+                                 f"{type(scale).__name__}")
+        return max(_assert_close(got.dW, expected.dW, scale.dW, rtol, what, "ΔW"),
+                   _assert_close(got.db, expected.db, scale.db, rtol, what, "Δb"))
+    return _assert_close(got, expected, scale, rtol, what, "ΔW")
+
+
+def _assert_close(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
+                  scale: Sequence[ArrayLike], rtol: float, what: str, symbol: str) -> float:
     if len(got) != len(expected):
         raise AssertionError(f"{what}: got {len(got)} arrays, expected {len(expected)}")
     for l, (g, e) in enumerate(zip(got, expected), start=1):
         if np.shape(g) != np.shape(e):
-            raise AssertionError(f"{what}[{l}]: got shape {np.shape(g)}, expected {np.shape(e)}")
+            raise AssertionError(f"{what}: {symbol}[{l}] has shape {np.shape(g)}, expected "
+                                 f"{np.shape(e)}")
         if not np.all(np.isfinite(g)):
-            raise AssertionError(f"{what}[{l}] has non-finite entries: {g}")
-    worst = worst_mismatch(got, expected, scale)
+            raise AssertionError(f"{what}: {symbol}[{l}] has non-finite entries: {g}")
+    if not got:
+        return 0.0
+    worst = worst_mismatch(got, expected, scale, symbol)
     if worst.relative_error > rtol:
         raise AssertionError(f"{what} differs beyond rtol={rtol:g}: {worst}")
     return worst.relative_error

@@ -1,6 +1,13 @@
-"""Small helpers shared by the tests: call the kernel and the oracles on a generated Network."""
+"""Small helpers shared by the tests: call the kernel and the oracles on a generated Network.
+
+When the network has biases, each helper passes them on and returns the (dW, db) pair
+(``mb.Gradients`` / ``reference.GradientsWithBiases``); otherwise the list [ΔW[1], ...].
+``reference.assert_gradients_close`` accepts both forms.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,14 +19,33 @@ from reference import Network
 Array = NDArray[np.floating]
 
 
-def kernel(net: Network, hidden_error: str = "exact") -> list[Array]:
-    return mb.gradients(net.weights, net.X, net.Y, net.activations, hidden_error=hidden_error)
+def kernel(net: Network, hidden_error: str = "exact") -> Any:
+    """mb.gradients on the network: [ΔW[l]] or Gradients(dW, db)."""
+    return mb.gradients(net.weights, net.X, net.Y, net.activations, hidden_error=hidden_error,
+                        biases=net.biases)
 
 
-def jax_grad(net: Network) -> list[NDArray[np.float64]]:
-    return reference.gradients(net.weights, net.X, net.Y, net.activations)
+def jax_grad(net: Network) -> Any:
+    """reference.gradients (jax.grad, float64): [∂E/∂W[l]] or (dW, db)."""
+    return reference.gradients(net.weights, net.X, net.Y, net.activations, biases=net.biases)
 
 
-def scale(net: Network, hidden_error: str = "exact") -> list[NDArray[np.float64]]:
+def scale(net: Network, hidden_error: str = "exact") -> Any:
+    """reference.condition_scale for the kernel's dtype: [scale(ΔW[l])] or (dW, db) scales."""
     return reference.condition_scale(net.weights, net.X, net.Y, net.activations, hidden_error,
-                                     net.dtype)
+                                     net.dtype, biases=net.biases)
+
+
+def flat(grads: Any) -> list[Array]:
+    """[ΔW[1], ..., ΔW[L]] or, with biases, [ΔW[1], ..., ΔW[L], Δb[1], ..., Δb[L]]."""
+    return [*grads.dW, *grads.db] if hasattr(grads, "db") else list(grads)
+
+
+def dW_of(grads: Any) -> list[Array]:
+    """The ΔW list of either form."""
+    return list(grads.dW) if hasattr(grads, "db") else list(grads)
+
+
+def parameter_shapes(net: Network) -> list[tuple[int, ...]]:
+    """Shapes of [W[1..L]] and, with biases, [b[1..L]]: what ``flat`` of a gradient must have."""
+    return [W.shape for W in net.weights] + [b.shape for b in net.biases or []]

@@ -1,4 +1,5 @@
-"""The hand-written kernel equals jax.grad and finite differences on every generated network."""
+"""The hand-written kernel equals jax.grad and finite differences on every generated network,
+with and without biases (``networks(biases=None)``: Hypothesis decides per network)."""
 
 from __future__ import annotations
 
@@ -11,60 +12,78 @@ import reference
 from reference import FD_RTOL, assert_gradients_close, networks, rtol_for
 from reference.tolerances import loss_scale, relative_errors
 from tests import _stats
-from tests.helpers import jax_grad, kernel, scale
+from tests.helpers import flat, jax_grad, kernel, parameter_shapes, scale
 
 
-@given(networks())
+@given(networks(biases=None))
 def test_exact_kernel_equals_jax_grad(net: reference.Network) -> None:
     got = kernel(net)
-    assert [g.dtype for g in got] == [net.dtype] * len(got)
-    assert [g.shape for g in got] == [W.shape for W in net.weights]
+    assert isinstance(got, list if net.biases is None else mb.Gradients)
+    assert [g.dtype for g in flat(got)] == [net.dtype] * len(flat(got))
+    assert [g.shape for g in flat(got)] == parameter_shapes(net)
     err = assert_gradients_close(got, jax_grad(net), scale(net), rtol_for(net.dtype))
-    _stats.record(f"kernel vs jax.grad ({net.dtype})", err)
+    bias = "" if net.biases is None else ", biases"
+    _stats.record(f"kernel vs jax.grad ({net.dtype}{bias})", err)
 
 
-@given(networks())
+@given(networks(biases=None))
 def test_loss_equals_jax_loss(net: reference.Network) -> None:
-    got = mb.loss(net.weights, net.X, net.Y, net.activations)
-    expected = reference.loss(net.weights, net.X, net.Y, net.activations)
-    err = abs(got - expected) / loss_scale(net.weights, net.X, net.Y, net.activations, net.dtype)
+    got = mb.loss(net.weights, net.X, net.Y, net.activations, biases=net.biases)
+    expected = reference.loss(net.weights, net.X, net.Y, net.activations, biases=net.biases)
+    err = abs(got - expected) / loss_scale(net.weights, net.X, net.Y, net.activations, net.dtype,
+                                           biases=net.biases)
     assert err <= rtol_for(net.dtype), f"loss: expected {expected!r}, got {got!r}, rel {err:.3g}"
     _stats.count("loss vs jax")
 
 
-@given(networks(dtypes=(np.dtype(np.float64),)))
-def test_exact_kernel_equals_finite_differences(net: reference.Network) -> None:
-    fd = reference.finite_differences(net.weights, net.X, net.Y, net.activations)
-    got = kernel(net)
+def _worst_valid(what: str, got: list[np.ndarray], fd: reference.FiniteDifferences,
+                 scale_: list[np.ndarray]) -> float:
     # FD's own error is absolute, ~eps·E/h + h²·f‴; measure against scale + E (FD_RTOL doc).
-    fd_scale = [s + e for s, e in zip(scale(net), fd.stencil_loss)]
-    rel = relative_errors(got, fd.gradients, fd_scale)
+    fd_scale = [s + e for s, e in zip(scale_, fd.stencil_loss)]
     worst = 0.0
-    for l, (r, ok) in enumerate(zip(rel, fd.valid), start=1):
+    for l, (r, ok) in enumerate(zip(relative_errors(got, fd.gradients, fd_scale), fd.valid),
+                                start=1):
         if ok.any():
             k, j = np.unravel_index(np.argmax(np.where(ok, r, -1.0)), r.shape)
             assert r[k, j] <= FD_RTOL, (
-                f"ΔW[{l}][k={k}, j={j}]: finite differences {fd.gradients[l - 1][k, j]!r}, "
+                f"{what}[{l}][k={k}, j={j}]: finite differences {fd.gradients[l - 1][k, j]!r}, "
                 f"kernel {got[l - 1][k, j]!r}, relative error {r[k, j]:.3g}")
             worst = max(worst, float(r[k, j]))
+    return worst
+
+
+@given(networks(dtypes=(np.dtype(np.float64),), biases=None))
+def test_exact_kernel_equals_finite_differences(net: reference.Network) -> None:
+    fd = reference.finite_differences(net.weights, net.X, net.Y, net.activations,
+                                      biases=net.biases)
+    got, s = kernel(net), scale(net)
+    if net.biases is None:
+        worst = _worst_valid("ΔW", got, fd, s)
+    else:
+        assert fd.biases is not None
+        worst = max(_worst_valid("ΔW", got.dW, fd, s.dW),
+                    _worst_valid("Δb", got.db, fd.biases, s.db))
     _stats.record("kernel vs finite differences (float64)", worst)
 
 
-@given(networks(max_depth=3, max_width=5, max_batch=4), st.sampled_from(mb.HIDDEN_ERRORS))
+@given(networks(max_depth=3, max_width=5, max_batch=4, biases=None),
+       st.sampled_from(mb.HIDDEN_ERRORS))
 def test_elementwise_form_equals_matrix_form(net: reference.Network, hidden_error: str) -> None:
     got = mb.gradients_elementwise(net.weights, net.X, net.Y, net.activations,
-                                   hidden_error=hidden_error)
-    assert [g.dtype for g in got] == [net.dtype] * len(got)
+                                   hidden_error=hidden_error, biases=net.biases)
+    assert [g.dtype for g in flat(got)] == [net.dtype] * len(flat(got))
     assert_gradients_close(got, kernel(net, hidden_error), scale(net, hidden_error),
                            rtol_for(net.dtype), what=f"elementwise ΔW ({hidden_error})")
     _stats.count("elementwise vs matrix")
 
 
-@given(networks(dtypes=(np.dtype(np.float64),), max_width=3, max_batch=3))
+@given(networks(dtypes=(np.dtype(np.float64),), max_width=3, max_batch=3, biases=None))
 def test_padding_in_the_reference_is_exact(net: reference.Network) -> None:
-    """reference.gradients pads to fixed shapes; that must equal plain jax.grad."""
+    """reference.gradients pads to fixed shapes (padded weights and bias entries are 0); that
+    must equal plain jax.grad."""
     padded = jax_grad(net)
-    plain = reference.gradients_unpadded(net.weights, net.X, net.Y, net.activations)
+    plain = reference.gradients_unpadded(net.weights, net.X, net.Y, net.activations,
+                                         biases=net.biases)
     assert_gradients_close(padded, plain, scale(net), rtol_for(np.float64),
                            what="padded jax.grad")
     _stats.count("padded vs unpadded jax.grad")

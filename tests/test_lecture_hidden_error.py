@@ -1,4 +1,7 @@
-"""The lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (SPEC §2): where it agrees, and where not."""
+"""The lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (SPEC §2): where it agrees, and where not.
+
+The first two properties run with and without biases (Δb[l] = −Σ_samples E[l] ⊙ g′(Z[l]) uses
+the same hidden error as ΔW[l])."""
 
 from __future__ import annotations
 
@@ -9,26 +12,28 @@ import reference
 from reference import networks, rtol_for
 from reference.tolerances import max_relative_error
 from tests import _stats
-from tests.helpers import jax_grad, kernel, scale
+from tests.helpers import dW_of, flat, jax_grad, kernel, scale
 
 F64 = (np.dtype(np.float64),)
 
 
-@given(networks())
+@given(networks(biases=None))
 def test_last_layer_is_exact_under_both_definitions(net: reference.Network) -> None:
-    """ΔW[L] never involves a hidden error, so both definitions give the same bits."""
+    """ΔW[L] (and Δb[L]) never involve a hidden error, so both definitions give the same bits."""
     lecture, exact = kernel(net, "lecture"), kernel(net, "exact")
-    np.testing.assert_array_equal(lecture[-1], exact[-1])
+    np.testing.assert_array_equal(dW_of(lecture)[-1], dW_of(exact)[-1])
+    if net.biases is not None:
+        np.testing.assert_array_equal(lecture.db[-1], exact.db[-1])
     _stats.count("lecture ΔW[L] == exact ΔW[L]")
 
 
-@given(networks(min_depth=2, last_activations=("identity",)))
+@given(networks(min_depth=2, last_activations=("identity",), biases=None))
 def test_hidden_layers_are_exact_when_every_later_layer_is_linear(net: reference.Network) -> None:
     """With g′ ≡ 1 after layer 1, E ⊙ g′ = E and the two definitions coincide (bit for bit),
     and both equal jax.grad."""
     lecture, exact = kernel(net, "lecture"), kernel(net, "exact")
-    for l, (a, b) in enumerate(zip(lecture, exact), start=1):
-        np.testing.assert_array_equal(a, b, err_msg=f"ΔW[{l}]")
+    for i, (a, b) in enumerate(zip(flat(lecture), flat(exact))):
+        np.testing.assert_array_equal(a, b, err_msg=f"gradient {i} (ΔW[1..L], then Δb[1..L])")
     reference.assert_gradients_close(lecture, jax_grad(net), scale(net), rtol_for(net.dtype),
                                      what="lecture ΔW with linear later layers")
     _stats.count("lecture == exact, linear later layers")
