@@ -109,10 +109,10 @@ def _checked(name: str, what: str, f: Callable[[Array], Array]) -> Callable[[Arr
         if not finite and not np.all(np.isfinite(out)):
             k = int(np.argmax(~np.isfinite(out)))
             raise ValueError(f"activation {name!r}: {what}(z) = {out.ravel()[k]} at "
-                             f"z = {Z.ravel()[k]!r}; g and g′ must be finite for finite z")
+                             f"z = {Z.ravel()[k].item()!r}; g and g′ must be finite for finite z")
         return out
     checked.__name__ = getattr(f, "__name__", what)
-    checked.__wrapped__ = f  # type: ignore[attr-defined]
+    checked.unchecked = f  # type: ignore[attr-defined]   # the user's own function
     return checked
 
 

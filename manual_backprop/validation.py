@@ -99,11 +99,11 @@ def _check_finite(name: str, arr: Array) -> None:
                          f"{arr[where]} ({count})")
 
 
-def _check_sequence(name: str, value: Any, what: str) -> None:
+def _check_sequence(name: str, value: Any, what: str, one: str) -> None:
     if isinstance(value, np.ndarray) or not isinstance(value, Sequence) or isinstance(
             value, (str, bytes)):
         raise TypeError(f"`{name}` must be a list of {what}, got {type(value).__name__}"
-                        + (f" with shape {value.shape}; wrap a single layer as [{name[0]}]"
+                        + (f" with shape {value.shape}; wrap a single layer as [{one}]"
                            if isinstance(value, np.ndarray) else ""))
 
 
@@ -115,12 +115,12 @@ def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | No
     X: (n_0, m).   Y: (n_L, m).   biases: sequence of L arrays, ``biases[l-1]`` = b[l] of
     shape (n_l, 1).
     """
-    _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]")
+    _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]", "W")
     if len(weights) == 0:
         raise ValueError("`weights` is empty; a network needs at least one layer (L >= 1)")
     L = len(weights)
     if biases is not None:
-        _check_sequence("biases", biases, "column arrays [b1, b2, ...] of shape (n_l, 1)")
+        _check_sequence("biases", biases, "column arrays [b1, b2, ...] of shape (n_l, 1)", "b")
         if len(biases) != L:
             raise ValueError(f"`biases` has {len(biases)} array(s) but the network has L = {L} "
                              f"layer(s) (len(weights)); give one b[l] of shape (n_l, 1) per layer")

@@ -2,6 +2,7 @@
 
 * ``gradients`` / ``loss`` — ``jax.grad`` of ½ΣΣ(Y − Ŷ)² in float64 (the first oracle);
 * ``finite_differences`` — central differences in float64 (the second, independent oracle);
+* ``check_activation`` — a user's g′ against jax.grad of g (or finite differences), with a report;
 * ``tolerances`` — the one place where tolerances and the error measure are defined;
 * ``strategies`` — Hypothesis strategies that generate random networks.
 
@@ -9,12 +10,14 @@ Importing this module switches jax to 64-bit mode (``jax_enable_x64``).
 """
 
 from . import strategies, tolerances
+from .activation_check import ActivationCheck, check_activation
 from .finite_differences import FiniteDifferences, finite_differences
 from .jax_oracle import gradients, gradients_unpadded, loss
 from .strategies import Network, networks
 from .tolerances import (
                          FD_RTOL,
                          RTOL,
+                         GradientsWithBiases,
                          assert_gradients_close,
                          condition_scale,
                          max_relative_error,
@@ -24,9 +27,12 @@ from .tolerances import (
 __all__ = [
                          "FD_RTOL",
                          "RTOL",
+                         "ActivationCheck",
                          "FiniteDifferences",
+                         "GradientsWithBiases",
                          "Network",
                          "assert_gradients_close",
+                         "check_activation",
                          "condition_scale",
                          "finite_differences",
                          "gradients",

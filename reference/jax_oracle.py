@@ -78,7 +78,7 @@ def jax_activation(activation: Any, where: str = "activation") -> Callable[[Any]
     if g is None and isinstance(activation, (tuple, list)) and len(activation) == 2:
         g = activation[0]                               # a (g, g′) pair
     g = g if g is not None else activation
-    g = getattr(g, "__wrapped__", g)                    # manual_backprop's shape/dtype checks
+    g = getattr(g, "unchecked", g)                    # manual_backprop's shape/dtype checks
     if not callable(g):
         raise TypeError(f"`{where}` must be an activation name, a jax-traceable function g, "
                         f"or a (g, g′) pair, got {type(activation).__name__}")

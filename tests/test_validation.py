@@ -1,0 +1,267 @@
+"""The one validation layer, table-tested: every bad input is a ValueError or TypeError whose
+message names the argument, says what it got and what was expected.
+
+The network behind every row is W[1] (3, 2), W[2] (1, 3), X (2, 4), Y (1, 4), b[1] (3, 1),
+b[2] (1, 1), all float64; a row replaces some arguments and calls one public function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import manual_backprop as mb
+
+F32 = np.float32
+
+
+def good() -> dict[str, Any]:
+    return {"weights": [np.full((3, 2), 0.5), np.full((1, 3), -0.5)], "X": np.ones((2, 4)),
+            "Y": np.zeros((1, 4)), "activation": "sigmoid", "hidden_error": "exact",
+            "alpha": 0.1, "biases": None}
+
+
+def with_nan(shape: tuple[int, ...], where: tuple[int, ...], value: float = np.nan) -> np.ndarray:
+    a = np.ones(shape)
+    a[where] = value
+    return a
+
+
+def W1(**kw: Any) -> list[Any]:
+    return [kw.get("W1", np.full((3, 2), 0.5)), kw.get("W2", np.full((1, 3), -0.5))]
+
+
+B = [np.zeros((3, 1)), np.zeros((1, 1))]
+
+
+def call(fn: str, args: dict[str, Any]) -> Any:
+    a = args
+    if fn == "forward":
+        return mb.forward(a["weights"], a["X"], a["activation"], biases=a["biases"])
+    if fn == "loss":
+        return mb.loss(a["weights"], a["X"], a["Y"], a["activation"], biases=a["biases"])
+    if fn == "step":
+        return mb.step(a["weights"], a["X"], a["Y"], a["alpha"], a["activation"],
+                       hidden_error=a["hidden_error"], biases=a["biases"])
+    f: Callable[..., Any] = getattr(mb, fn)
+    return f(a["weights"], a["X"], a["Y"], a["activation"], hidden_error=a["hidden_error"],
+             biases=a["biases"])
+
+
+def row(id: str, fn: str, changes: dict[str, Any], exc: type[Exception], fragment: str) -> Any:
+    return pytest.param(fn, changes, exc, fragment, id=id)
+
+
+def tanh_prime_scalar(Z: np.ndarray) -> float:
+    return 1.0
+
+
+BAD_INPUTS = [
+    # --- weights: not a list, empty, wrong ndim, not chaining, zero size, not numbers
+    row("weights-is-one-ndarray", "gradients", {"weights": np.ones((3, 2))}, TypeError,
+        "`weights` must be a list of 2-D arrays [W1, W2, ...], got ndarray with shape (3, 2); "
+        "wrap a single layer as [W]"),
+    row("weights-is-None", "loss", {"weights": None}, TypeError,
+        "`weights` must be a list of 2-D arrays [W1, W2, ...], got NoneType"),
+    row("weights-is-a-string", "forward", {"weights": "W1"}, TypeError,
+        "`weights` must be a list of 2-D arrays [W1, W2, ...], got str"),
+    row("weights-is-a-generator", "gradients", {"weights": (w for w in W1())}, TypeError,
+        "`weights` must be a list of 2-D arrays [W1, W2, ...], got generator"),
+    row("weights-empty", "step", {"weights": []}, ValueError,
+        "`weights` is empty; a network needs at least one layer (L >= 1)"),
+    row("weights-1d-layer", "gradients", {"weights": W1(W2=np.ones(3))}, ValueError,
+        "`weights[1]` must be 2-dimensional (n_2, n_1) (the lecture's W[2]), got 1 dimension(s) "
+        "with shape (3,)"),
+    row("weights-3d-layer", "loss", {"weights": W1(W1=np.ones((3, 2, 1)))}, ValueError,
+        "`weights[0]` must be 2-dimensional (n_1, n_0) (the lecture's W[1]), got 3 dimension(s)"),
+    row("weights-do-not-chain", "gradients", {"weights": W1(W2=np.ones((1, 4)))}, ValueError,
+        "`weights[1].shape[1]` (=4) must equal `weights[0].shape[0]` (=3): W[2] takes the 3 "
+        "outputs of layer 1 as its inputs"),
+    row("weights-zero-width", "gradients",
+        {"weights": [np.ones((0, 2)), np.ones((1, 0))]}, ValueError,
+        "`weights[0]` has shape (0, 2) with a zero-size dimension"),
+    row("weights-entry-None", "gradients", {"weights": W1(W2=None)}, TypeError,
+        "`weights[1]` must be an array of numbers, got NoneType"),
+    row("weights-ragged-nested-list", "gradients", {"weights": W1(W1=[[1.0, 2.0], [3.0]])},
+        TypeError, "`weights[0]` could not be read as an array of numbers"),
+    row("weights-inf", "gradients", {"weights": W1(W2=with_nan((1, 3), (0, 2), np.inf))},
+        ValueError, "`weights[1]` must be finite, but `weights[1][0, 2]` = inf (1 non-finite "
+        "entry)"),
+    row("weights-bool", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=bool))}, TypeError,
+        "`weights[0]` has dtype bool; expected float32 or float64 numbers"),
+    row("weights-object", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=object))},
+        TypeError, "`weights[0]` has dtype object; expected float32 or float64 numbers"),
+    # --- X
+    row("X-1d-one-sample", "gradients", {"X": np.ones(2)}, ValueError,
+        "`X` has shape (2,) but must be (n_0, m) = (2, m), one sample per column; for one sample "
+        "pass `X.reshape(-1, 1)`"),
+    row("X-3d", "forward", {"X": np.ones((2, 4, 1))}, ValueError,
+        "`X` must be 2-dimensional (n_0, m) = (2, m), one sample per column, got 3 dimension(s)"),
+    row("X-samples-in-rows", "gradients", {"X": np.ones((4, 2))}, ValueError,
+        "`X.shape[0]` (=4) must equal `weights[0].shape[1]` (=2), the number of inputs n_0; "
+        "samples go in columns, pass `X.T`"),
+    row("X-wrong-number-of-inputs", "loss", {"X": np.ones((3, 4))}, ValueError,
+        "`X.shape[0]` (=3) must equal `weights[0].shape[1]` (=2), the number of inputs n_0"),
+    row("X-zero-samples", "gradients", {"X": np.ones((2, 0)), "Y": np.ones((1, 0))}, ValueError,
+        "`X` has shape (2, 0) with a zero-size dimension; every width and the batch size m must "
+        "be at least 1"),
+    row("X-nan", "gradients", {"X": with_nan((2, 4), (1, 3))}, ValueError,
+        "`X` must be finite, but `X[1, 3]` = nan (1 non-finite entry)"),
+    row("X-complex", "gradients", {"X": np.ones((2, 4), dtype=complex)}, TypeError,
+        "`X` has complex dtype complex128; expected real float32 or float64"),
+    row("X-strings", "gradients", {"X": np.full((2, 4), "1.0")}, TypeError,
+        "`X` has dtype <U3; expected float32 or float64 numbers"),
+    row("X-float16", "gradients", {"X": np.ones((2, 4), dtype=np.float16)}, TypeError,
+        "`X` has dtype float16; only float32 and float64 are supported, pass "
+        "`X.astype(np.float64)`"),
+    row("X-is-a-string", "forward", {"X": "x"}, TypeError,
+        "`X` must be an array of numbers, got str"),
+    # --- Y
+    row("Y-1d-(m,)", "gradients", {"Y": np.zeros(4)}, ValueError,
+        "`Y` has shape (4,) but must be (n_L, m) = (1, 4): one target column per sample of X; "
+        "pass `Y.reshape(1, -1)`"),
+    row("Y-(m,1)", "gradients", {"Y": np.zeros((4, 1))}, ValueError,
+        "`Y` has shape (4, 1) but must be (n_L, m) = (1, 4): one target column per sample of X; "
+        "samples go in columns, pass `Y.T`"),
+    row("Y-wrong-outputs", "loss", {"Y": np.zeros((2, 4))}, ValueError,
+        "`Y` has shape (2, 4) but must be (n_L, m) = (1, 4)"),
+    row("Y-wrong-samples", "gradients", {"Y": np.zeros((1, 3))}, ValueError,
+        "`Y` has shape (1, 3) but must be (n_L, m) = (1, 4)"),
+    row("Y-3d", "gradients", {"Y": np.zeros((1, 4, 1))}, ValueError,
+        "`Y` has shape (1, 4, 1) but must be (n_L, m) = (1, 4)"),
+    row("Y-minus-inf", "step", {"Y": with_nan((1, 4), (0, 0), -np.inf)}, ValueError,
+        "`Y` must be finite, but `Y[0, 0]` = -inf"),
+    row("Y-bool", "gradients", {"Y": np.zeros((1, 4), dtype=bool)}, TypeError,
+        "`Y` has dtype bool; expected float32 or float64 numbers"),
+    # --- dtypes
+    row("mixed-float32-float64", "gradients", {"X": np.ones((2, 4), dtype=F32)}, TypeError,
+        "mixed float dtypes: `weights[0]` is float64, `weights[1]` is float64, `X` is float32, "
+        "`Y` is float64; convert them to one dtype"),
+    # --- activation
+    row("activation-typo", "gradients", {"activation": "sigmod"}, ValueError,
+        "`activation` is 'sigmod', not a known activation; expected one of 'sigmoid', 'tanh', "
+        "'relu', 'leaky_relu', 'identity', 'softplus'; did you mean 'sigmoid'?"),
+    row("activation-capitalised", "forward", {"activation": "ReLU"}, ValueError,
+        "`activation` is 'ReLU', not a known activation; expected one of"),
+    row("activation-unknown-no-suggestion", "loss", {"activation": "xyz"}, ValueError,
+        "`activation` is 'xyz', not a known activation; expected one of 'sigmoid', 'tanh', "
+        "'relu', 'leaky_relu', 'identity', 'softplus'"),
+    row("activation-per-layer-wrong-length", "gradients", {"activation": ["relu"]}, ValueError,
+        "`activation` lists 1 activation(s) but the network has L = 2 layer(s); give one name, "
+        "or one per layer"),
+    row("activation-per-layer-typo", "gradients", {"activation": ["relu", "tahn"]}, ValueError,
+        "`activation[1]` is 'tahn', not a known activation; expected one of 'sigmoid', 'tanh', "
+        "'relu', 'leaky_relu', 'identity', 'softplus'; did you mean 'tanh'?"),
+    row("activation-int", "gradients", {"activation": 3}, TypeError,
+        "`activation` must be a name such as 'sigmoid', an Activation, a (g, g′) pair of "
+        "functions, or a list of L of them, got int"),
+    row("activation-per-layer-None", "step", {"activation": ["relu", None]}, TypeError,
+        "`activation[1]` must be an activation name such as 'sigmoid', an Activation or a "
+        "(g, g′) pair, got NoneType None"),
+    row("activation-g-without-derivative", "gradients", {"activation": np.tanh}, TypeError,
+        "`activation` is the function 'tanh' without its derivative; pass the pair "
+        "(g, g_prime) or Activation(name, g, g_prime)"),
+    row("activation-custom-g-prime-scalar", "gradients",
+        {"activation": (np.tanh, tanh_prime_scalar)}, ValueError,
+        "activation 'tanh': g′(Z) returned shape () for Z of shape (3, 4); it must be "
+        "elementwise (for a constant, return e.g. `np.ones_like(Z)`)"),
+    row("activation-custom-g-nan", "loss",
+        {"activation": (lambda Z: Z * np.inf, lambda Z: Z)}, ValueError,
+        "activation '<lambda>': g(z) = inf at z = 1.0; g and g′ must be finite for finite z"),
+    # --- hidden_error
+    row("hidden-error-typo", "gradients", {"hidden_error": "lectur"}, ValueError,
+        "`hidden_error` is 'lectur'; expected 'exact' (E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1])), the "
+        "true gradient) or 'lecture' (E[l] = W[l+1]ᵀ E[l+1]); did you mean 'lecture'?"),
+    row("hidden-error-None", "step", {"hidden_error": None}, TypeError,
+        "`hidden_error` is None; expected 'exact'"),
+    row("hidden-error-elementwise", "gradients_elementwise", {"hidden_error": "true"},
+        ValueError, "`hidden_error` is 'true'; expected 'exact'"),
+    # --- alpha
+    row("alpha-zero", "step", {"alpha": 0}, ValueError,
+        "`alpha` must be a finite positive number (the step size α), got 0"),
+    row("alpha-negative", "step", {"alpha": -0.5}, ValueError,
+        "`alpha` must be a finite positive number (the step size α), got -0.5"),
+    row("alpha-nan", "step", {"alpha": float("nan")}, ValueError,
+        "`alpha` must be a finite positive number (the step size α), got nan"),
+    row("alpha-inf", "step", {"alpha": np.inf}, ValueError,
+        "`alpha` must be a finite positive number (the step size α), got inf"),
+    row("alpha-string", "step", {"alpha": "0.1"}, TypeError,
+        "`alpha` must be a real number (the step size α), got str '0.1'"),
+    row("alpha-bool", "step", {"alpha": True}, TypeError,
+        "`alpha` must be a real number (the step size α), got bool True"),
+    row("alpha-complex", "step", {"alpha": 0.1 + 0j}, TypeError,
+        "`alpha` must be a real number (the step size α), got complex"),
+    row("alpha-array", "step", {"alpha": np.array([0.1])}, TypeError,
+        "`alpha` must be a real number (the step size α), got ndarray"),
+    # --- biases
+    row("biases-1d", "gradients", {"biases": [np.zeros(3), np.zeros((1, 1))]}, ValueError,
+        "`biases[0]` has shape (3,) but must be (n_1, 1) = (3, 1), a column: b[1] adds one "
+        "number to each of the 3 net inputs of layer 1; pass `biases[0].reshape(-1, 1)`"),
+    row("biases-row", "step", {"biases": [np.zeros((1, 3)), np.zeros((1, 1))]}, ValueError,
+        "`biases[0]` has shape (1, 3) but must be (n_1, 1) = (3, 1), a column"),
+    row("biases-per-sample", "gradients", {"biases": [np.zeros((3, 4)), np.zeros((1, 1))]},
+        ValueError, "`biases[0]` has shape (3, 4) but must be (n_1, 1) = (3, 1)"),
+    row("biases-wrong-count", "loss", {"biases": [np.zeros((3, 1))]}, ValueError,
+        "`biases` has 1 array(s) but the network has L = 2 layer(s) (len(weights)); give one "
+        "b[l] of shape (n_l, 1) per layer"),
+    row("biases-is-one-ndarray", "forward", {"biases": np.zeros((3, 1))}, TypeError,
+        "`biases` must be a list of column arrays [b1, b2, ...] of shape (n_l, 1), got ndarray "
+        "with shape (3, 1); wrap a single layer as [b]"),
+    row("biases-float32-with-float64", "gradients",
+        {"biases": [np.zeros((3, 1), dtype=F32), np.zeros((1, 1), dtype=F32)]}, TypeError,
+        "mixed float dtypes: `weights[0]` is float64, `weights[1]` is float64, `X` is float64, "
+        "`Y` is float64, `biases[0]` is float32, `biases[1]` is float32"),
+    row("biases-bool", "gradients_elementwise",
+        {"biases": [np.zeros((3, 1)), np.zeros((1, 1), dtype=bool)]}, TypeError,
+        "`biases[1]` has dtype bool; expected float32 or float64 numbers"),
+    row("biases-complex", "gradients", {"biases": [np.zeros((3, 1), dtype=complex), B[1]]},
+        TypeError, "`biases[0]` has complex dtype complex128"),
+    row("biases-nan", "step", {"biases": [B[0], with_nan((1, 1), (0, 0))]}, ValueError,
+        "`biases[1]` must be finite, but `biases[1][0, 0]` = nan"),
+]
+
+
+@pytest.mark.parametrize(("fn", "changes", "exc", "fragment"), BAD_INPUTS)
+def test_bad_input_is_rejected_with_a_clear_message(fn: str, changes: dict[str, Any],
+                                                    exc: type[Exception], fragment: str) -> None:
+    args = good() | changes
+    with pytest.raises(exc, match=re.escape(fragment)):
+        call(fn, args)
+
+
+def test_the_table_is_large_and_the_good_network_is_good() -> None:
+    assert len(BAD_INPUTS) >= 30
+    for fn in ("forward", "loss", "gradients", "step", "gradients_elementwise"):
+        call(fn, good())
+        call(fn, good() | {"biases": B})
+
+
+@pytest.mark.parametrize("fn", ["loss", "gradients", "gradients_elementwise", "step"])
+def test_integer_arrays_lists_and_numbers_take_the_float_dtype_of_the_others(fn: str) -> None:
+    """Integers carry no precision: converted to float64, or to float32 beside float32 arrays."""
+    ints = {"weights": [np.ones((3, 2), dtype=np.int64), [[1, 0, -1]]], "X": [[1, 2, 3, 4]] * 2,
+            "Y": np.zeros((1, 4), dtype=np.uint8), "biases": [[[0]] * 3, [[1]]]}
+    as_f64 = call(fn, good() | ints)
+    as_f32 = call(fn, good() | ints | {"X": np.ones((2, 4), dtype=F32)})
+    if fn == "loss":
+        assert isinstance(as_f64, float) and isinstance(as_f32, float)
+        return
+    for a, b in zip(np.concatenate([np.ravel(x) for x in _flat(as_f64)]),
+                    np.concatenate([np.ravel(x) for x in _flat(as_f32)])):
+        assert type(a) is np.float64 and type(b) is F32
+    floats = call(fn, good() | {k: _floats(v) for k, v in ints.items()})
+    for a, b in zip(_flat(as_f64), _flat(floats)):
+        np.testing.assert_array_equal(a, b)          # the conversion is exact
+
+
+def _floats(v: Any) -> Any:
+    return [np.asarray(x, dtype=np.float64) for x in v] if isinstance(v, list) and isinstance(
+        v[0], (list, np.ndarray)) and np.ndim(v[0]) == 2 else np.asarray(v, dtype=np.float64)
+
+
+def _flat(x: Any) -> list[np.ndarray]:
+    return [a for part in x for a in part] if isinstance(x, tuple) else list(x)
