@@ -177,8 +177,9 @@ def _g_np(name: Any, Z: F64) -> F64:
     name = _numpy_activation(name)
     if not isinstance(name, str):
         return np.asarray(name[0](Z), dtype=np.float64)
-    if name == "sigmoid":
-        return 0.5 * (1 + np.tanh(Z / 2))
+    if name == "sigmoid":       # not ½(1 + tanh(z/2)): that rounds σ(−38) = 3e-17 to 0
+        e: F64 = np.exp(-np.abs(Z))
+        return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
     if name == "tanh":
         return np.tanh(Z)
     if name == "softplus":

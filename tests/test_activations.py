@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import manual_backprop as mb
-import reference  # noqa: F401  (switches jax to 64-bit)
+import reference
 from reference.jax_oracle import JAX_ACTIVATIONS
 
 mp.mp.dps = 50
@@ -75,3 +75,116 @@ def test_derivative_at_and_near_the_kinks_follows_jax(name: str) -> None:
         assert ours[3] == 0.0       # relu′(0) = 0
     if name == "leaky_relu":
         assert ours[3] == 1.0       # leaky_relu′(0) = 1
+
+
+# --- every built-in g′ through reference.check_activation, and custom activations -------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_check_activation_accepts_every_built_in_against_jax(name: str, dtype: type) -> None:
+    """The kernel's g′ vs jax.grad of jax's g on [−30, 30] and at/near the kink (0, ±tiny,
+    ±1e-300, ±1e-8, ±1): relu′(0) = 0 and leaky_relu′(0) = 1 as jax."""
+    report = reference.check_activation(JAX_ACTIVATIONS[name], mb.ACTIVATIONS[name].g_prime,
+                                        lo=-30, hi=30, n=6001, method="jax", dtype=dtype,
+                                        name=name)
+    assert report.ok, str(report)
+    assert report.method == "jax.grad" and report.points == 6007   # 0 and ±1 are in both
+
+
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_check_activation_accepts_every_built_in_by_finite_differences(name: str) -> None:
+    """The numpy g of the kernel is not jax-traceable: the check falls back to finite
+    differences and skips exactly the points whose stencil straddles a kink."""
+    report = reference.check_activation(mb.ACTIVATIONS[name], lo=-1e4, hi=1e4)
+    assert report.ok, str(report)
+    assert report.method == "finite differences"
+    kinked = name in ("relu", "leaky_relu")
+    assert all(abs(z) < 1e-5 for z in report.skipped) and bool(report.skipped) == kinked
+
+
+WRONG_DERIVATIVES = [
+    pytest.param("sigmoid", lambda z: np.exp(-z) / (1 + np.exp(-z)), id="sigmoid-missing-square"),
+    pytest.param("tanh", lambda z: 1 - np.tanh(z), id="tanh-missing-square"),
+    pytest.param("relu", lambda z: (z >= 0).astype(z.dtype), id="relu-prime-of-0-is-1"),
+    pytest.param("leaky_relu", lambda z: np.where(z > 0, 1.0, 0.01), id="leaky-prime-of-0-is-0.01"),
+    pytest.param("softplus", lambda z: np.tanh(z / 2), id="softplus-wrong-function"),
+    pytest.param("identity", lambda z: 1.0 + 0 * z, id="identity-float-but-fine"),
+]
+
+
+@pytest.mark.parametrize(("name", "g_prime"), WRONG_DERIVATIVES)
+def test_check_activation_reports_a_wrong_derivative(name: str, g_prime: object) -> None:
+    report = reference.check_activation(JAX_ACTIVATIONS[name], g_prime)
+    if name == "identity":                    # a control: 1 + 0·z is a correct derivative
+        assert report.ok, str(report)
+        return
+    assert not report.ok
+    text = str(report)
+    assert "DISAGREES with jax.grad" in text and f"z = {report.failures[0][0]!r}" in text
+    if name in ("relu", "leaky_relu"):        # only the kink is wrong, and the report says so
+        assert [f[0] for f in report.failures] == [0.0]
+
+
+def test_check_activation_reports_shape_and_warnings() -> None:
+    report = reference.check_activation(np.exp, lambda z: np.exp(z)[:1], lo=-1, hi=1, n=11)
+    assert not report.ok and "it must be elementwise" in str(report)
+    report = reference.check_activation(np.exp, np.exp, lo=-1, hi=1000, n=11)
+    assert not report.ok and "overflow" in str(report)
+
+
+def swish(z: np.ndarray) -> np.ndarray:
+    """A custom activation, not a built-in: z·σ(z) (numpy), σ from the kernel's sigmoid."""
+    return z * mb.ACTIVATIONS["sigmoid"].g(z)
+
+
+def swish_prime(z: np.ndarray) -> np.ndarray:
+    s, ds = mb.ACTIVATIONS["sigmoid"].g_and_g_prime(z)
+    return s + z * ds
+
+
+def swish_jax(z: object) -> object:
+    import jax
+
+    return z * jax.nn.sigmoid(z)
+
+
+def test_a_custom_activation_checks_out_and_trains_like_jax() -> None:
+    assert reference.check_activation(swish_jax, swish_prime, lo=-30, hi=30).ok
+    assert reference.check_activation(swish, swish_prime, lo=-30, hi=30).ok   # by FD
+    act = mb.Activation("swish", swish, swish_prime)
+    rng = np.random.default_rng(0)
+    W = [rng.uniform(-2, 2, (4, 3)), rng.uniform(-2, 2, (2, 4))]
+    b = [rng.uniform(-1, 1, (4, 1)), rng.uniform(-1, 1, (2, 1))]
+    X, Y = rng.uniform(-2, 2, (3, 5)), rng.uniform(-1, 1, (2, 5))
+    for spec, oracle in [(act, swish_jax), ((swish, swish_prime), swish_jax),
+                         ([act, "sigmoid"], [swish_jax, "sigmoid"])]:
+        names = spec if isinstance(spec, list) else [spec, spec]
+        for biases in (None, b):
+            got = mb.gradients(W, X, Y, spec, biases=biases)
+            expected = reference.gradients(W, X, Y, oracle, biases=biases)
+            scale = reference.condition_scale(W, X, Y, names, biases=biases)
+            reference.assert_gradients_close(got, expected, scale, reference.rtol_for(np.float64))
+    W32 = [w.astype(np.float32) for w in W]
+    got32 = mb.gradients(W32, X.astype(np.float32), Y.astype(np.float32), act)
+    assert [g.dtype for g in got32] == [np.float32, np.float32]
+
+
+def test_the_oracle_says_when_it_cannot_trace_a_numpy_activation() -> None:
+    W, X, Y = [np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1))
+    with pytest.raises(TypeError, match="jax cannot trace g = 'swish'"):
+        reference.gradients(W, X, Y, mb.Activation("swish", swish, swish_prime))
+
+
+def test_a_custom_activation_that_reimplements_tanh_gives_tanh_gradients() -> None:
+    """The built-ins are Activation objects like any custom one: a hand-made tanh pair agrees
+    with the built-in to rounding, and its float32 outputs stay float32."""
+    rng = np.random.default_rng(1)
+    W = [rng.uniform(-2, 2, (3, 2)), rng.uniform(-2, 2, (1, 3))]
+    X, Y = rng.uniform(-2, 2, (2, 6)), rng.uniform(-1, 1, (1, 6))
+    pair = (np.tanh, lambda z: (1 - np.tanh(z) ** 2).astype(np.float64))   # g′ in float64
+    for dtype in (np.float64, np.float32):
+        Wd, Xd, Yd = [w.astype(dtype) for w in W], X.astype(dtype), Y.astype(dtype)
+        got, built_in = mb.gradients(Wd, Xd, Yd, pair), mb.gradients(Wd, Xd, Yd, "tanh")
+        assert [g.dtype for g in got] == [dtype, dtype]
+        scale = reference.condition_scale(Wd, Xd, Yd, ["tanh", "tanh"], dtype=dtype)
+        reference.assert_gradients_close(got, built_in, scale, reference.rtol_for(dtype))
