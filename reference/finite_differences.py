@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .tolerances import _g_np, _numpy_activation
+from .numpy_activations import _g_np, _numpy_activation
 
 __all__ = ["STEP", "FiniteDifferences", "finite_differences"]
 

@@ -2,10 +2,11 @@
 
 A ``Network`` is everything one call of the kernel needs: weights, X, Y, per-layer activation
 names, the dtype and (optionally) biases. The defaults cover depth 1–4, widths 1–8, batch 1–8,
-both dtypes and every activation mix; weights and inputs lie in [−4, 4], so net inputs reach |z| ≈ 30 and beyond,
-deep in the saturated region of sigmoid and tanh. ``networks(biases=None)`` lets Hypothesis
-decide per network whether it has biases b[l] (n_l, 1) in [−4, 4]; the default (False) draws
-none, ``True`` always draws them.
+both dtypes and every activation mix; weights and inputs lie in [−4, 4], so net inputs reach
+|z| ≈ 30 and beyond, deep in the saturated region of sigmoid and tanh.
+
+``networks(biases=None)`` lets Hypothesis decide per network whether it has biases b[l]
+(n_l, 1) in [−4, 4]; the default (False) draws none, ``True`` always draws them.
 """
 
 from __future__ import annotations

@@ -67,12 +67,14 @@ a sign, the wrong side of a kink) is wrong by O(1) of this scale.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .numpy_activations import _g_np, _g_prime_np, _numpy_activation
 
 __all__ = [
     "ACTIVATION_FD_RTOL",
@@ -129,68 +131,6 @@ class GradientsWithBiases(NamedTuple):
 def rtol_for(dtype: np.dtype | type) -> float:
     """The tolerance for a kernel that computed in ``dtype`` (float32 or float64)."""
     return RTOL[np.dtype(dtype)]
-
-
-_BUILTIN = ("sigmoid", "tanh", "softplus", "relu", "leaky_relu", "identity")
-NpFn = Callable[[F64], F64]
-
-
-def _numpy_activation(a: Any) -> str | tuple[NpFn, NpFn]:
-    """A built-in name (also an object whose ``name`` is one), or a custom (g, g′) pair of numpy
-    functions (from a pair, or an object with ``g`` and ``g_prime``)."""
-    if isinstance(a, str):
-        if a not in _BUILTIN:
-            raise ValueError(f"unknown activation {a!r}")
-        return a
-    if getattr(a, "name", None) in _BUILTIN:
-        return str(a.name)
-    if hasattr(a, "g") and hasattr(a, "g_prime"):
-        return a.g, a.g_prime
-    if isinstance(a, (tuple, list)) and len(a) == 2 and all(map(callable, a)):
-        return a[0], a[1]
-    raise TypeError(f"activation {a!r} must be a built-in name or a (g, g′) pair of numpy "
-                    f"functions")
-
-
-def _g_prime_np(name: Any, Z: F64) -> F64:
-    name = _numpy_activation(name)
-    if not isinstance(name, str):
-        return np.asarray(name[1](Z), dtype=np.float64)
-    e: F64 = np.exp(-np.abs(Z))
-    if name == "sigmoid":
-        return e / ((1 + e) * (1 + e))
-    if name == "tanh":
-        e2 = e * e
-        return 4 * e2 / ((1 + e2) * (1 + e2))
-    if name == "softplus":
-        return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
-    if name == "relu":
-        return (Z > 0).astype(np.float64)
-    if name == "leaky_relu":
-        return np.where(Z >= 0, 1.0, 0.01).astype(np.float64)
-    if name == "identity":
-        return np.ones_like(Z)
-    raise ValueError(f"unknown activation {name!r}")
-
-
-def _g_np(name: Any, Z: F64) -> F64:
-    name = _numpy_activation(name)
-    if not isinstance(name, str):
-        return np.asarray(name[0](Z), dtype=np.float64)
-    if name == "sigmoid":       # not ½(1 + tanh(z/2)): that rounds σ(−38) = 3e-17 to 0
-        e: F64 = np.exp(-np.abs(Z))
-        return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
-    if name == "tanh":
-        return np.tanh(Z)
-    if name == "softplus":
-        return np.logaddexp(Z, 0.0)
-    if name == "relu":
-        return np.maximum(Z, 0.0)
-    if name == "leaky_relu":
-        return np.where(Z >= 0, Z, 0.01 * Z)
-    if name == "identity":
-        return Z.copy()
-    raise ValueError(f"unknown activation {name!r}")
 
 
 def loss_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
