@@ -46,6 +46,16 @@ relative error (it amounts to an absolute tolerance of 1e-302 in float64, 1e-35 
 Every rounding error is at most a modest multiple of eps · scale, and where nothing cancels
 and nothing saturates, scale ≈ |ΔW| and our "relative error" is the ordinary one.
 
+Kinks are the one place where no scale helps: relu′ and leaky_relu′ jump at z = 0, so where a
+net input Z[l] is within its own rounding error of 0 the kernel (in its dtype) and the float64
+oracle may land on different sides and legitimately differ by O(1) in every ΔW[k], Δb[k] with
+k ≤ l (g′(Z[l]) enters all of them). jax also flushes subnormal numbers to zero, so a net input
+of −1e-308 is on the kink for jax and negative for numpy (the thorough run found exactly this).
+``kink_ambiguous_layers`` lists such layers: a relu/leaky_relu entry with Zmag > 0 and
+|Z| ≤ KINK_ULPS · eps · Zmag + 16 · tiny (eps and tiny of the kernel's dtype); the comparisons
+then cover only the layers after the last one (as finite differences skip stencils that cross a
+kink).
+
 The tolerances
 --------------
 The longest chain of roundings in a generated network is about (depth 4) × (dot products of
@@ -80,11 +90,13 @@ __all__ = [
     "ACTIVATION_FD_RTOL",
     "ACTIVATION_RTOL",
     "FD_RTOL",
+    "KINK_ULPS",
     "RTOL",
     "GradientMismatch",
     "GradientsWithBiases",
     "assert_gradients_close",
     "condition_scale",
+    "kink_ambiguous_layers",
     "loss_scale",
     "max_relative_error",
     "relative_errors",
@@ -162,6 +174,31 @@ def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike
         Zmag.append(Zm)
     Yf = np.asarray(Y, dtype=np.float64)
     return Ws, Zs, Amag, gp, Zmag, Yf - A[-1], np.abs(Yf) + Amag[-1]
+
+
+KINK_ULPS = 100
+"""Z within this many eps · Zmag of a relu kink is on an undetermined side (module doc)."""
+
+
+def kink_ambiguous_layers(weights: Sequence[ArrayLike], X: ArrayLike, activations: Sequence[Any],
+                          dtype: np.dtype | type = np.float64, *,
+                          biases: Sequence[ArrayLike] | None = None) -> list[int]:
+    """The layers l (1-based) whose relu/leaky_relu net input Z[l] has an entry so close to the
+    kink that rounding or jax's flush of subnormals may decide its side (see the module doc).
+
+    weights: L arrays (n_l, n_{l−1}); X: (n_0, m); activations: L names; dtype: the kernel's.
+    """
+    X_ = np.asarray(X, dtype=np.float64)
+    Y0 = np.zeros((np.shape(weights[-1])[0], X_.shape[1]))
+    _, Zs, _, _, Zmag, _, _ = _forward_magnitudes(weights, X_, Y0, activations, biases)
+    eps, tiny = float(np.finfo(dtype).eps), float(np.finfo(dtype).tiny)
+    out = []
+    for l, (Z, Zm, a) in enumerate(zip(Zs, Zmag, activations), start=1):
+        if _numpy_activation(a) in ("relu", "leaky_relu"):
+            near = (Zm > 0) & (np.abs(Z) <= KINK_ULPS * eps * Zm + 16 * tiny)
+            if near.any():
+                out.append(l)
+    return out
 
 
 def underflow_floor(dtype: np.dtype | type) -> float:

@@ -49,3 +49,19 @@ def dW_of(grads: Any) -> list[Array]:
 def parameter_shapes(net: Network) -> list[tuple[int, ...]]:
     """Shapes of [W[1..L]] and, with biases, [b[1..L]]: what ``flat`` of a gradient must have."""
     return [W.shape for W in net.weights] + [b.shape for b in net.biases or []]
+
+
+def after_kinks(net: Network, *grads: Any) -> tuple[int, list[Any]]:
+    """k, the last layer whose relu/leaky_relu input is within rounding (or jax's subnormal
+    flush) of the kink (0 if none; ``reference.tolerances.kink_ambiguous_layers``), and each of
+    ``grads`` cut to the layers k+1..L that such a kink cannot reach."""
+    from reference.tolerances import GradientsWithBiases, kink_ambiguous_layers
+
+    k = max(kink_ambiguous_layers(net.weights, net.X, net.activations, net.dtype,
+                                  biases=net.biases), default=0)
+    if k:
+        from tests import _stats
+        _stats.count(f"kink within rounding of a relu input, layers 1..k not compared "
+                     f"({net.dtype})")
+    return k, [GradientsWithBiases(list(g.dW[k:]), list(g.db[k:])) if hasattr(g, "db")
+               else list(g)[k:] for g in grads]
