@@ -4,6 +4,7 @@ with and without biases (``networks(biases=None)``: Hypothesis decides per netwo
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,3 +89,19 @@ def test_padding_in_the_reference_is_exact(net: reference.Network) -> None:
     assert_gradients_close(padded, plain, scale(net), rtol_for(np.float64),
                            what="padded jax.grad")
     _stats.count("padded vs unpadded jax.grad")
+
+
+def test_a_subnormal_net_input_at_a_kink_is_compared_only_after_that_layer() -> None:
+    """Found by the thorough profile: Z[3] = −2.2e-308 · σ(0) = −1.1e-308 is subnormal; numpy
+    keeps it (leaky_relu′ = 0.01) and jax flushes it to 0 (leaky_relu′ = 1), so ΔW[1..3] differ
+    by O(1) and only ΔW[4] is comparable."""
+    net = reference.Network(
+        [np.array([[0.0]]), np.array([[0.0]]), np.array([[-2.2250738585072014e-308]]),
+         np.array([[1.0]])], np.array([[0.0]]), np.array([[0.0]]),
+        ["sigmoid", "sigmoid", "leaky_relu", "sigmoid"], np.dtype(np.float64))
+    got, expected = kernel(net), jax_grad(net)
+    assert mb.forward(net.weights, net.X, net.activations).Z[3][0, 0] < 0
+    assert got[2][0, 0] == pytest.approx(0.01 * expected[2][0, 0])    # leaky′: 0.01 vs 1
+    k, (g, e, s) = after_kinks(net, got, expected, scale(net))
+    assert k == 3 and len(g) == 1
+    assert_gradients_close(g, e, s, rtol_for(np.float64))
