@@ -22,6 +22,7 @@ from manual_backprop.explain_text import render
 from reference import networks, rtol_for
 from tests.helpers import scale
 from tests.test_worked_example import A1, DW1, DW2, Y_HAT, Z2
+from tests.test_writeup_claims import jax_sees_the_same_net_inputs
 
 F64 = (np.dtype(np.float64),)
 _E2 = 1 - np.array(Y_HAT)                                   # E[2] = Y − Ŷ, with Y = [1, 1]ᵀ
@@ -218,8 +219,9 @@ def test_the_explained_hidden_errors_give_the_kernels_dW(net: reference.Network)
             formula = -(ex.E[h][l] * ex.g_prime[l]) @ ex.A[l - 1].T
             np.testing.assert_allclose(formula, ex.dW[h][l], rtol=1e-12, atol=1e-300,
                                        err_msg=f"{h} ΔW[{l}]")
-    reference.assert_gradients_close(list(ex.dW["exact"].values()), reference.gradients(
-        net.weights, net.X, net.Y, net.activations), scale(net), rtol_for(np.float64))
+    if jax_sees_the_same_net_inputs(net):     # XLA flushes subnormal net inputs to 0
+        reference.assert_gradients_close(list(ex.dW["exact"].values()), reference.gradients(
+            net.weights, net.X, net.Y, net.activations), scale(net), rtol_for(np.float64))
     t = ex.weight
     assert t.matrix_entry == ex.dW["exact"][ex.L][t.k, t.j]
     elementwise = mb.gradients_elementwise(net.weights, net.X, net.Y, net.activations)
