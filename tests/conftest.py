@@ -38,4 +38,5 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         err = _stats.max_error.get(what)
         tail = f", largest relative error {err:.3g}" if err is not None else ""
         tr.write_line(f"{what}: {n} networks{tail}")
-    tr.write_line(f"total: {sum(_stats.networks.values())} generated networks")
+    total = sum(n for what, n in _stats.networks.items() if not what.startswith("note:"))
+    tr.write_line(f"total: {total} generated networks")

@@ -61,7 +61,7 @@ def after_kinks(net: Network, *grads: Any) -> tuple[int, list[Any]]:
                                   biases=net.biases), default=0)
     if k:
         from tests import _stats
-        _stats.count(f"kink within rounding of a relu input, layers 1..k not compared "
-                     f"({net.dtype})")
+        _stats.count(f"note: of these, a relu input within rounding of its kink, layers 1..k "
+                     f"not compared ({net.dtype})")
     return k, [GradientsWithBiases(list(g.dW[k:]), list(g.db[k:])) if hasattr(g, "db")
                else list(g)[k:] for g in grads]
