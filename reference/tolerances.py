@@ -9,6 +9,7 @@ each entry instead, the size that first-order rounding-error analysis (Higham, "
 Stability of Numerical Algorithms", §3) says the errors of the two computations we compare
 are proportional to:
 
+    (each of Amag, Zmag, Dmag also gets + tiny/eps of the kernel's dtype: see "Underflow")
     Zmag[l] = |W[l]| Amag[l−1] + |b[l]|,   Amag[0] = |X|     (b[l] = 0 without biases)
     Amag[l] = |A[l]| + |g′(Z[l])| · Zmag[l]            (a rounding in Z moves A by g′·δZ)
     Emag[L] = |Y| + Amag[L]                             (Y − Ŷ cancels when Ŷ ≈ Y)
@@ -42,6 +43,11 @@ numpy keeps them, and a float32 kernel underflows where the float64 oracle does 
 absolute difference of about the smallest normal number ``tiny`` is inherent. Every scale is
 floored at tiny / eps of the kernel's dtype, which makes such a difference cost one ulp of
 relative error (it amounts to an absolute tolerance of 1e-302 in float64, 1e-35 in float32).
+A flushed intermediate is then multiplied by later factors (the thorough profile found an
+activation A = −1e-309 that jax flushed to 0 multiplied by δ = 1e8: ΔW entries 9.4e-301 and
+0), so the same floor is added to every intermediate magnitude, Amag, Zmag and Dmag, as the
+absolute error term of first-order analysis with underflow (Higham §2.1: fl(x) = x(1 + δ) + η,
+|η| ≤ tiny): then such a difference costs about one ulp of relative error wherever it ends up.
 
 Every rounding error is at most a modest multiple of eps · scale, and where nothing cancels
 and nothing saturates, scale ≈ |ΔW| and our "relative error" is the ordinary one.
@@ -151,26 +157,28 @@ def loss_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                activations: Sequence[Any], dtype: np.dtype | type = np.float64, *,
                biases: Sequence[ArrayLike] | None = None) -> float:
     """Σ Emag[L]², the scale of the loss's rounding error (≥ 2E, the loss itself)."""
-    *_, Emag = _forward_magnitudes(weights, X, Y, activations, biases)
+    *_, Emag = _forward_magnitudes(weights, X, Y, activations, biases, underflow_floor(dtype))
     return max(float(np.sum(Emag * Emag)), underflow_floor(dtype))
 
 
 def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                        activations: Sequence[Any], biases: Sequence[ArrayLike] | None = None
+                        activations: Sequence[Any], biases: Sequence[ArrayLike] | None = None,
+                        floor: float = 0.0
                         ) -> tuple[list[F64], list[F64], list[F64], list[F64], list[F64], F64, F64]:
+    """Z, g′ terms and the magnitudes Amag, Zmag, Emag; ``floor`` is the underflow term η."""
     Ws = [np.asarray(W, dtype=np.float64) for W in weights]
     bs = ([np.zeros((W.shape[0], 1)) for W in Ws] if biases is None
           else [np.asarray(b, dtype=np.float64) for b in biases])
     A = [np.asarray(X, dtype=np.float64)]
-    Amag = [np.abs(A[0])]
+    Amag = [np.abs(A[0]) + floor]
     gp, Zmag, Zs = [], [], []
     for W, b, name in zip(Ws, bs, activations):
         Z = W @ A[-1] + b
         Zs.append(Z)
-        Zm = np.abs(W) @ Amag[-1] + np.abs(b)     # Zmag[l] = |W[l]| Amag[l−1] + |b[l]|
+        Zm = np.abs(W) @ Amag[-1] + np.abs(b) + floor   # Zmag[l] = |W[l]| Amag[l−1] + |b[l]|
         g1 = _g_prime_np(name, Z)
         A.append(_g_np(name, Z))
-        Amag.append(np.abs(A[-1]) + np.abs(g1) * Zm)
+        Amag.append(np.abs(A[-1]) + np.abs(g1) * Zm + floor)
         saturating = _numpy_activation(name) in ("sigmoid", "tanh")
         gp.append(np.abs(g1) + 2 * A[-1] ** 2 if saturating else np.abs(g1))   # (*)
         Zmag.append(Zm)
@@ -232,13 +240,14 @@ def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
     Returns the list of scales of ΔW[1..L], or with biases ``GradientsWithBiases(dW, db)`` of
     the scales of ΔW[l] and Δb[l].
     """
-    Ws, Zs, Amag, gp, Zmag, E, Emag = _forward_magnitudes(weights, X, Y, activations, biases)
     floor = underflow_floor(dtype)
+    Ws, Zs, Amag, gp, Zmag, E, Emag = _forward_magnitudes(weights, X, Y, activations, biases,
+                                                          floor)
     scales: list[F64] = []
     bias_scales: list[F64] = []
     for l in range(len(Ws) - 1, -1, -1):
         delta = E * _g_prime_np(activations[l], Zs[l])
-        Dmag = gp[l] * (Emag + 2 * np.abs(E) * Zmag[l])
+        Dmag = gp[l] * (Emag + 2 * np.abs(E) * Zmag[l]) + floor
         scales.append(np.maximum(Dmag @ Amag[l].T, floor))               # scale(ΔW[l])
         bias_scales.append(np.maximum(Dmag.sum(axis=1, keepdims=True), floor))   # scale(Δb[l])
         Wabs = np.abs(Ws[l]).T
