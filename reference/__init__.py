@@ -3,6 +3,8 @@
 * ``gradients`` / ``loss`` — ``jax.grad`` of ½ΣΣ(Y − Ŷ)² in float64 (the first oracle);
 * ``finite_differences`` — central differences in float64 (the second, independent oracle);
 * ``check_activation`` — a user's g′ against jax.grad of g (or finite differences), with a report;
+* ``check_backprop`` / ``assert_backprop_correct`` — a user's whole backprop function against
+  jax.grad on Hypothesis-generated networks, with the minimal failing network and a diagnosis;
 * ``tolerances`` — the one place where tolerances and the error measure are defined;
 * ``strategies`` — Hypothesis strategies that generate random networks.
 
@@ -11,6 +13,7 @@ Importing this module switches jax to 64-bit mode (``jax_enable_x64``).
 
 from . import strategies, tolerances
 from .activation_check import ActivationCheck, check_activation
+from .check import CheckResult, assert_backprop_correct, check_backprop
 from .finite_differences import FiniteDifferences, finite_differences
 from .jax_oracle import gradients, gradients_unpadded, loss
 from .strategies import Network, networks
@@ -28,11 +31,14 @@ __all__ = [
                          "FD_RTOL",
                          "RTOL",
                          "ActivationCheck",
+                         "CheckResult",
                          "FiniteDifferences",
                          "GradientsWithBiases",
                          "Network",
+                         "assert_backprop_correct",
                          "assert_gradients_close",
                          "check_activation",
+                         "check_backprop",
                          "condition_scale",
                          "finite_differences",
                          "gradients",

@@ -1,0 +1,27 @@
+"""Bug: only part of the batch. The loop over samples runs over range(m − 1), an off-by-one
+that drops the last sample. Expected diagnosis: part_of_batch."""
+
+import numpy as np
+
+ACTIVATION = "sigmoid"
+EXPECTED_FAILURE = "mismatch"
+EXPECTED_DIAGNOSIS = "part_of_batch"
+
+
+def sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def backprop(weights, X, Y):
+    A = [X]
+    for W in weights:
+        A.append(sigmoid(W @ A[-1]))
+    dW = [np.zeros_like(W) for W in weights]
+    for s in range(X.shape[1] - 1):                 # BUG: range(m − 1)
+        E = Y[:, [s]] - A[-1][:, [s]]
+        for l in range(len(weights), 0, -1):
+            delta = E * A[l][:, [s]] * (1 - A[l][:, [s]])
+            dW[l - 1] += -delta @ A[l - 1][:, [s]].T
+            E = weights[l - 1].T @ delta
+    return dW

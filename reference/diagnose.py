@@ -1,0 +1,258 @@
+"""Recognise the usual backprop bugs: compare a wrong ΔW with the known wrong variants.
+
+A function that disagrees with ``jax.grad`` is compared, on the same network, with what the
+common mistakes compute (each variant computed by ``manual_backprop.gradients``, with a custom
+(g, g′) pair where the mistake is in g′, and measured with the same condition scale and
+tolerance as the check itself):
+
+    sign              −ΔW                                   (the update direction, not ∂E/∂W)
+    factor_2          2·ΔW                                  (the loss without ½)
+    mean              ΔW / m                                (averaged over the samples)
+    mse               2·ΔW / m                              (mean of (Y − Ŷ)², no ½)
+    lecture_hidden_error  hidden_error="lecture"            (E[l] = W[l+1]ᵀE[l+1])
+    no_output_g_prime g′ ≡ 1 in layer L                     (δ[L] = E[L])
+    no_hidden_g_prime g′ ≡ 1 in layers 1..L−1
+    no_g_prime        g′ ≡ 1 in every layer
+    g_prime_of_A      g′(A[l]) = g′(g(Z[l])) in every layer (e.g. sigmoid_prime(A))
+    derivative_of_Z   A(1 − A) or 1 − A² evaluated at Z     (σ′ = Z(1 − Z), tanh′ = 1 − Z²)
+    part_of_batch     the gradient of some of the samples (first, last, all but one; none: zeros)
+
+A variant that matches on the minimal network is *confirmed* if the function also matches it on
+a few fixed random networks with several layers and samples (it tells, e.g., a factor 1/m
+from "first sample only" when the shrunk network's two samples are equal). When no variant
+matches: ``transposed`` (a ΔW[l] whose transpose is right), ``broadcast`` (right for every
+single sample, wrong for the batch) and ``hidden_layers`` (ΔW[L] right, earlier layers wrong).
+Notes that apply in any case: ``modified_input``, ``float32`` and ``overflow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import manual_backprop as mb
+
+from .strategies import Network
+from .tolerances import condition_scale, max_relative_error, rtol_for
+
+__all__ = ["Diagnosis", "confirmation_networks", "diagnose", "variants"]
+
+F64 = NDArray[np.float64]
+Run = Callable[[Network], "list[F64] | None"]
+_RTOL = rtol_for(np.float64)
+
+TEXT = {
+    "sign": "sign flipped: you return −∂E/∂W, the update direction +E·g′(Z)·Aᵀ; the gradient "
+            "is ΔW = −E·g′(Z)·Aᵀ with E = Y − Ŷ, and the step is W := W − αΔW",
+    "factor_2": "a factor 2: the gradient of ΣΣ(Y − Ŷ)², the loss without the ½ of "
+                "E = ½ΣΣ(Y − Ŷ)²",
+    "mean": "a factor 1/m: you average over the m samples; E = ½ΣΣ(Y − Ŷ)² sums over them",
+    "mse": "a factor 2/m: the gradient of the mean squared error (1/m)ΣΣ(Y − Ŷ)², not of "
+           "E = ½ΣΣ(Y − Ŷ)²",
+    "lecture_hidden_error": "the lecture's hidden error E[l] = W[l+1]ᵀE[l+1]: ΔW[L] is right, "
+                            "but the gradient needs E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1]))",
+    "no_output_g_prime": "missing g′ at the output: δ[L] = E[L] instead of E[L] ⊙ g′(Z[L])",
+    "no_hidden_g_prime": "missing g′ in the hidden layers: δ[l] = E[l] instead of "
+                         "E[l] ⊙ g′(Z[l]) for l < L",
+    "no_g_prime": "missing g′ in every layer: δ[l] = E[l] instead of E[l] ⊙ g′(Z[l])",
+    "g_prime_of_A": "g′ applied to A instead of Z: you use g′(A[l]) = g′(g(Z[l])) (for example "
+                    "sigmoid_prime(A) where sigmoid_prime(z) = σ(z)(1 − σ(z)))",
+    "derivative_of_Z": "g′ written in terms of A (σ′ = A(1 − A), tanh′ = 1 − A²) but "
+                       "evaluated at Z: σ′ = Z(1 − Z) or tanh′ = 1 − Z²",
+    "part_of_batch": "only part of the batch is used: your ΔW is the gradient of {which} "
+                     "(a loop that assigns dW = ... instead of dW += ..., or range(m − 1)?)",
+    "transposed": "ΔW[{l}] is transposed: you return A[l−1]·δ[l]ᵀ of shape (n_{{l−1}}, n_l); "
+                  "W[l] is (n_l, n_{{l−1}}), so ΔW[l] = −δ[l]·A[l−1]ᵀ",
+    "broadcast": "right for every single sample (m = 1) but not for the batch of m = {m}: the "
+                 "samples get mixed, typically an (m,) array broadcast against an (m, 1) one "
+                 "(Y.ravel() − Ŷ.T is an (m, m) matrix)",
+    "hidden_layers": "ΔW[L] is right but earlier layers are not: the error is propagated back "
+                     "wrongly (E[l−1] = W[l]ᵀ(E[l] ⊙ g′(Z[l])) with the forward pass's W[l])",
+    "modified_input": "your function changed its argument {which} in place (an update "
+                      "W[l] -= αΔW[l] before the error is propagated through W[l]?); backprop "
+                      "must use the weights of the forward pass and leave the caller's arrays",
+    "float32": "you return {dtypes} arrays for float64 inputs: computed in lower precision",
+    "overflow": "numpy warned inside your function ({warnings}): an exp that overflows for "
+                "large |z| (compute σ from e = exp(−|z|), never exp(−z) of a large −z)",
+}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One recognised pattern: ``key`` (see the module doc), the explanation, and whether it
+    also held on the confirmation networks (False: seen on the minimal network only)."""
+
+    key: str
+    text: str
+    confirmed: bool = True
+
+    def __str__(self) -> str:
+        return self.text if self.confirmed else f"on this network, {self.text}"
+
+
+def _ones(Z: F64) -> F64:
+    return np.ones_like(Z)
+
+
+def _g_prime_variants(name: str) -> dict[str, list[Any]]:
+    """The per-layer activations of the g′ mistakes (first entry: layers < L, second: L)."""
+    act = mb.ACTIVATIONS[name]
+    no_g = (act.g, _ones)
+    out: dict[str, list[Any]] = {"no_output_g_prime": [name, no_g],
+                                 "no_hidden_g_prime": [no_g, name], "no_g_prime": [no_g, no_g]}
+    of_A = (act.g, lambda Z: act.g_prime(act.g(Z)))
+    out["g_prime_of_A"] = [of_A, of_A]
+    at_Z = {"sigmoid": lambda Z: Z * (1 - Z), "tanh": lambda Z: 1 - Z * Z}.get(name)
+    if at_Z is not None:
+        out["derivative_of_Z"] = [(act.g, at_Z)] * 2
+    return out
+
+
+def _subset(net: Network, cols: Sequence[int]) -> Network:
+    return replace(net, X=net.X[:, list(cols)], Y=net.Y[:, list(cols)])
+
+
+def _grad(net: Network, activations: Sequence[Any], hidden: str = "exact"
+          ) -> tuple[list[F64], list[F64]]:
+    g = mb.gradients(net.weights, net.X, net.Y, list(activations), hidden_error=hidden)
+    scale = condition_scale(net.weights, net.X, net.Y, list(activations), hidden, np.float64)
+    return [np.asarray(d, dtype=np.float64) for d in g], scale
+
+
+def _batch_patterns(m: int) -> dict[str, list[int]]:
+    return {"the first sample only": [0], "the last sample only": [m - 1],
+            "all samples but the last": list(range(m - 1)),
+            "all samples but the first": list(range(1, m))}
+
+
+def _part(net: Network, cols: Sequence[int], scale: list[F64]) -> tuple[list[F64], list[F64]]:
+    """The gradient of the samples ``cols`` only (all zeros, measured by ``scale``, if none)."""
+    if not cols:
+        return [np.zeros_like(W) for W in net.weights], scale
+    return _grad(_subset(net, cols), net.activations)
+
+
+def variants(net: Network) -> dict[str, tuple[list[F64], list[F64]]]:
+    """Every variant of the module doc on ``net`` (one activation name for all layers), as
+    key -> (ΔW list, condition scales); ``part_of_batch`` keys are "part_of_batch:<which>".
+    Variants that equal the gradient on ``net`` (within the tolerance) are left out: they
+    cannot explain a disagreement."""
+    name, L, m = net.activations[0], len(net.weights), net.m
+    exact, scale = _grad(net, net.activations)
+    out: dict[str, tuple[list[F64], list[F64]]] = {}
+    for key, c in (("sign", -1.0), ("factor_2", 2.0), ("mean", 1 / m), ("mse", 2 / m)):
+        out[key] = ([c * d for d in exact], [abs(c) * s for s in scale])
+    out["lecture_hidden_error"] = _grad(net, net.activations, "lecture")   # = exact if L = 1
+    for key, (hidden, last) in _g_prime_variants(name).items():
+        out[key] = _grad(net, [hidden] * (L - 1) + [last])
+    for which, cols in _batch_patterns(m).items():
+        out[f"part_of_batch:{which}"] = _part(net, cols, scale)
+    return {k: v for k, v in out.items() if not _matches(exact, v)}
+
+
+def _matches(got: Sequence[F64], variant: tuple[list[F64], list[F64]]) -> bool:
+    return max_relative_error(got, variant[0], variant[1]) <= _RTOL
+
+
+def confirmation_networks(activation: str) -> list[Network]:
+    """Four fixed random networks (L = 1..3, m = 3 or 4) that separate the variants."""
+    rng = np.random.default_rng(20240611)
+    out = []
+    for widths, m in (((2, 3, 2), 3), ((3, 2, 2, 2), 4), ((2, 2), 3), ((2, 4, 1), 4)):
+        W: list[NDArray[np.floating]] = [rng.normal(size=(widths[l + 1], widths[l]))
+                                         for l in range(len(widths) - 1)]
+        X, Y = rng.uniform(-2, 2, (widths[0], m)), rng.uniform(-1, 1, (widths[-1], m))
+        out.append(Network(W, X, Y, [activation] * len(W)))
+    return out
+
+
+def _which(net: Network, got: Sequence[F64]) -> str | None:
+    """A proper subset of the samples whose gradient ``got`` is (None if none, m ≤ 8)."""
+    if not 1 < net.m <= 8:
+        return None
+    for size in range(1, net.m):
+        for cols in combinations(range(net.m), size):
+            if _matches(got, _grad(_subset(net, cols), net.activations)):
+                return f"the samples {list(cols)} (columns of X) of the m = {net.m}"
+    return None
+
+
+def _notes(modified: Sequence[str], dtypes: Sequence[str], warnings: Sequence[str]
+           ) -> list[Diagnosis]:
+    out = []
+    if modified:
+        out.append(Diagnosis("modified_input",
+                             TEXT["modified_input"].format(which=", ".join(modified))))
+    low = sorted({d for d in dtypes if d != "float64"})
+    if low:
+        out.append(Diagnosis("float32", TEXT["float32"].format(dtypes="/".join(low))))
+    if any("overflow" in w for w in warnings):
+        out.append(Diagnosis("overflow", TEXT["overflow"].format(
+            warnings="; ".join(sorted(set(warnings))))))
+    return out
+
+
+def diagnose(net: Network, got: Sequence[F64] | None, run: Run, *,
+             raw: Sequence[NDArray[Any]] | None = None, modified: Sequence[str] = (),
+             dtypes: Sequence[str] = (), warnings: Sequence[str] = ()) -> list[Diagnosis]:
+    """The recognised patterns, most specific first (empty if none is recognised).
+
+    net: the minimal failing network (float64, one activation name in every layer).
+    got: the function's ΔW on ``net`` (L arrays of the weights' shapes), or None when it
+        returned something else. run: calls the function on another network, returning its
+        ΔW list or None (it raised or returned a malformed result).
+    raw: what it returned, as arrays of any shape (for ``transposed``); modified: names of the
+        arguments it changed in place; dtypes: the dtypes it returned; warnings: numpy's
+        warnings inside it.
+    """
+    found: list[Diagnosis] = []
+    right = got is not None and _matches(got, _grad(net, net.activations))
+    if right:
+        pass                                  # the values are right: only the notes apply
+    elif got is not None:
+        found = _variant_diagnoses(net, got, run)
+    elif raw is not None and len(raw) == len(net.weights):
+        exact, scale = _grad(net, net.activations)
+        for l, (r, e, s) in enumerate(zip(raw, exact, scale), start=1):
+            if (r.shape != e.shape and r.T.shape == e.shape
+                    and max_relative_error([r.T], [e], [s]) <= _RTOL):
+                found.append(Diagnosis("transposed", TEXT["transposed"].format(l=l)))
+    if not found and not right and net.m > 1 and _right_per_sample(net, run):
+        found.append(Diagnosis("broadcast", TEXT["broadcast"].format(m=net.m)))
+    if not found and not right and got is not None and len(net.weights) > 1:
+        exact, scale = _grad(net, net.activations)
+        if max_relative_error(got[-1:], exact[-1:], scale[-1:]) <= _RTOL:
+            found.append(Diagnosis("hidden_layers", TEXT["hidden_layers"]))
+    return found + _notes(modified, dtypes, warnings)
+
+
+def _right_per_sample(net: Network, run: Run) -> bool:
+    for s in range(net.m):
+        one = _subset(net, [s])
+        got = run(one)
+        if got is None or not _matches(got, _grad(one, one.activations)):
+            return False
+    return True
+
+
+def _variant_diagnoses(net: Network, got: Sequence[F64], run: Run) -> list[Diagnosis]:
+    candidates = [k for k, v in variants(net).items() if _matches(got, v)]
+    if not candidates:
+        which = _which(net, got)
+        return ([] if which is None else
+                [Diagnosis("part_of_batch", TEXT["part_of_batch"].format(which=which), False)])
+    others = [(n, run(n)) for n in confirmation_networks(net.activations[0])]
+    checked = [(variants(n), g) for n, g in others if g is not None]
+    out = []
+    for key in candidates:
+        base, _, which = key.partition(":")
+        text = TEXT[base].format(which=which) if which else TEXT[base]
+        ok = bool(checked) and all(key not in v or _matches(g, v[key]) for v, g in checked)
+        out.append(Diagnosis(base, text, ok))
+    confirmed = [d for d in out if d.confirmed]
+    return confirmed or out

@@ -1,0 +1,226 @@
+"""``check``: it rejects every buggy function of the catalogue with the right diagnosis, accepts
+every correct one, reports malformed results as disagreements, and its command line exits
+0 / 1 / 2 with a one-line message for usage errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+import reference
+from reference.check import check_backprop, evaluate
+from reference.check_report import load_function, main
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "catalogue"
+BUGGY = sorted((CATALOGUE / "buggy").glob("*.py"))
+CORRECT = sorted((CATALOGUE / "correct").glob("*.py"))
+
+
+def _module(path: Path) -> ModuleType:
+    return sys.modules[load_function(f"{path}:backprop").__module__]
+
+
+def test_the_catalogue_is_complete() -> None:
+    assert len(BUGGY) >= 12 and len(CORRECT) >= 4
+    for path in BUGGY + CORRECT:
+        mod = _module(path)
+        assert mod.__doc__, path.name
+        assert path in CORRECT or "Expected" in mod.__doc__, path.name
+        assert mod.ACTIVATION in reference.strategies.ACTIVATION_NAMES
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_check_rejects_every_buggy_function_with_its_diagnosis(path: Path) -> None:
+    mod = _module(path)
+    result = check_backprop(mod.backprop, mod.ACTIVATION)
+    assert not result.ok and result.outcome is not None and result.outcome.failure is not None
+    assert result.outcome.failure.kind == mod.EXPECTED_FAILURE, str(result)
+    keys = [d.key for d in result.diagnosis]
+    if mod.EXPECTED_DIAGNOSIS is None:
+        assert keys == [], str(result)
+    else:
+        assert mod.EXPECTED_DIAGNOSIS in keys, str(result)
+        first = result.diagnosis[0]
+        assert first.key == mod.EXPECTED_DIAGNOSIS and first.confirmed, str(result)
+    net = result.network
+    assert net is not None and max(net.widths) <= 2 and net.m <= 2, "not shrunk:\n" + str(result)
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.stem)
+def test_check_accepts_every_correct_function(path: Path) -> None:
+    mod = _module(path)
+    result = reference.assert_backprop_correct(mod.backprop, mod.ACTIVATION)
+    assert result.ok and result.networks == 1000 and result.max_error <= 1e-10
+
+
+def test_numpy_warnings_inside_a_correct_function_are_reported_not_fatal() -> None:
+    mod = _module(CATALOGUE / "correct" / "matrix_naive_sigmoid.py")
+    result = check_backprop(mod.backprop)
+    assert result.ok and result.warned > 0 and "numpy warned" in str(result)
+
+
+def test_assert_backprop_correct_raises_with_the_report() -> None:
+    mod = _module(CATALOGUE / "buggy" / "sign_flipped.py")
+    with pytest.raises(AssertionError, match=r"(?s)Minimal failing network.*sign flipped"):
+        reference.assert_backprop_correct(mod.backprop)
+
+
+def test_the_same_seed_gives_the_same_report() -> None:
+    mod = _module(CATALOGUE / "buggy" / "g_prime_of_A.py")
+    first, again = (str(check_backprop(mod.backprop, seed=3)) for _ in range(2))
+    assert first == again
+
+
+def _right(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> list[np.ndarray]:
+    import manual_backprop as mb
+
+    return mb.gradients(weights, X, Y)
+
+
+_calls = {"n": 0}
+
+
+def _flaky(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> list[np.ndarray]:
+    _calls["n"] += 1
+    return [g * (1 + (_calls["n"] % 2)) for g in _right(weights, X, Y)]
+
+
+def _modifies(weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> list[np.ndarray]:
+    out = _right(weights, X, Y)
+    X += 1.0
+    return out
+
+
+def _raises(*_: Any) -> Any:
+    raise RuntimeError("not implemented yet")
+
+
+@pytest.mark.parametrize("fn, kind, message", [
+    pytest.param(_raises, "raised", "Your function raised RuntimeError: not implemented yet",
+                 id="raises"),
+    pytest.param(lambda W, X, Y: _right(W, X, Y)[:-1], "returned", "returned 0 arrays; expected",
+                 id="too-few-arrays"),
+    pytest.param(lambda W, X, Y: _right(W, X, Y)[0], "returned",
+                 "returned one ndarray of shape", id="a-single-array"),
+    pytest.param(lambda W, X, Y: None, "returned", "returned NoneType, not a list",
+                 id="none"),
+    pytest.param(lambda W, X, Y: [g.ravel() for g in _right(W, X, Y)], "shape",
+                 "has shape (1,); expected (1, 1)", id="flattened"),
+    pytest.param(lambda W, X, Y: [g * np.nan for g in _right(W, X, Y)], "nan",
+                 "has 1 non-finite entry", id="nan"),
+    pytest.param(lambda W, X, Y: [g + 0j for g in _right(W, X, Y)], "returned",
+                 "has dtype complex128", id="complex"),
+    pytest.param(lambda W, X, Y: [g.astype(np.float32) for g in _right(W, X, Y)], "mismatch",
+                 "differs", id="float32"),
+    pytest.param(_modifies, "modified", "changed its argument X in place", id="modifies-X"),
+])
+def test_malformed_results_are_disagreements(fn: Any, kind: str, message: str) -> None:
+    result = check_backprop(fn, max_examples=200)
+    assert not result.ok and result.outcome is not None and result.outcome.failure is not None
+    assert result.outcome.failure.kind == kind
+    assert message in result.outcome.failure.message, result.outcome.failure.message
+
+
+def test_a_non_deterministic_function_is_reported_as_such() -> None:
+    result = check_backprop(_flaky, max_examples=50)
+    assert not result.ok and result.flaky and "not deterministic" in str(result)
+
+
+def test_a_float32_result_is_diagnosed() -> None:
+    result = check_backprop(lambda W, X, Y: [g.astype(np.float32) for g in _right(W, X, Y)],
+                            max_examples=200)
+    assert "float32" in [d.key for d in result.diagnosis]
+
+
+def test_relu_kink_convention_is_not_a_disagreement() -> None:
+    """relu′(0) = 1 (jax says 0): a net input exactly 0 is compared only after that layer."""
+    import manual_backprop as mb
+
+    relu = (lambda Z: np.maximum(Z, 0.0), lambda Z: (Z >= 0).astype(float))
+    net = reference.Network([np.array([[0.0]])], np.array([[1.0]]), np.array([[1.0]]),
+                            ["relu"])
+    assert evaluate(lambda W, X, Y: mb.gradients(W, X, Y, relu), net).failure is None
+    assert check_backprop(lambda W, X, Y: mb.gradients(W, X, Y, relu), "relu").ok
+
+
+def test_check_rejects_a_function_for_another_activation() -> None:
+    assert not check_backprop(_right, "tanh", max_examples=100).ok
+
+
+@pytest.mark.parametrize("bad, message", [
+    pytest.param(dict(activation="swish"), "`activation` is 'swish'", id="activation"),
+    pytest.param(dict(max_examples=0), "`max_examples` is 0", id="max_examples-0"),
+    pytest.param(dict(max_examples=True), "`max_examples` is True", id="max_examples-bool"),
+])
+def test_check_backprop_rejects_bad_arguments(bad: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_backprop(_right, **bad)
+
+
+BUG = f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:backprop"
+GOOD = f"{CATALOGUE / 'correct' / 'per_sample.py'}:backprop"
+
+
+@pytest.mark.parametrize("argv, code, out", [
+    pytest.param([GOOD, "--activation", "tanh"], 0, "OK: agrees with jax.grad on 1000 networks",
+                 id="correct"),
+    pytest.param([GOOD, "--activation", "tanh", "--max-examples", "20", "--seed", "7"], 0,
+                 "on 20 networks (tanh, float64, seed 7)", id="options"),
+    pytest.param([BUG], 1, "Diagnosis:\n  - sign flipped", id="buggy"),
+    pytest.param([GOOD], 1, "Minimal failing network", id="wrong-activation"),
+    pytest.param(["json:dumps"], 1, "Your function raised TypeError", id="module-syntax"),
+    pytest.param([], 2, "the following arguments are required", id="no-target"),
+    pytest.param(["catalogue/nope.py:backprop"], 2, "no such file: catalogue/nope.py",
+                 id="missing-file"),
+    pytest.param([str(CATALOGUE / "buggy" / "sign_flipped.py")], 2,
+                 "expected FILE.py:FUNC or package.module:FUNC", id="no-function-given"),
+    pytest.param([f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:backprob"], 2,
+                 "has no function 'backprob' (it defines: sigmoid, backprop)",
+                 id="no-such-function"),
+    pytest.param([f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:ACTIVATION"], 2,
+                 "is a str, not a function", id="not-callable"),
+    pytest.param(["no_such_package.module:f"], 2, "cannot import no_such_package.module",
+                 id="no-such-module"),
+    pytest.param([BUG, "--activation", "swish"], 2, "invalid choice: 'swish'", id="activation"),
+    pytest.param([BUG, "--max-examples", "0"], 2, "expected a number ≥ 1, got 0",
+                 id="max-examples-0"),
+    pytest.param([BUG, "--max-examples", "many"], 2, "expected a whole number, got 'many'",
+                 id="max-examples-text"),
+    pytest.param([BUG, "--seed", "x"], 2, "argument --seed: invalid int value: 'x'", id="seed"),
+    pytest.param([BUG, "--verbose"], 2, "unrecognized arguments: --verbose", id="unknown-option"),
+])
+def test_cli_exit_codes(argv: list[str], code: int, out: str,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == code
+    captured = capsys.readouterr()
+    if code == 2:
+        assert captured.out == "" and "Traceback" not in captured.err
+        assert captured.err.count("\n") == 1 and captured.err.startswith(
+            "manual-backprop check: error: ")
+        assert out in captured.err
+    else:
+        assert out in captured.out and captured.err == ""
+
+
+def test_cli_a_file_that_does_not_import_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.py"
+    bad.write_text("def backprop(weights, X, Y)\n    return []\n")
+    assert main([f"{bad}:backprop"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot import" in err and "SyntaxError" in err
+
+
+def test_the_command_is_dispatched_by_manual_backprop() -> None:
+    run = subprocess.run([sys.executable, "-m", "manual_backprop", "check", BUG,
+                          "--max-examples", "50"], capture_output=True, text=True, cwd=ROOT,
+                         check=False)
+    assert run.returncode == 1 and "sign flipped" in run.stdout
+    assert f"Reproduce: python -m manual_backprop check {BUG}" in run.stdout
