@@ -24,6 +24,7 @@ _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, **_common)
 settings.register_profile("ci", max_examples=300, derandomize=True, print_blob=True, **_common)
 settings.register_profile("thorough", max_examples=10_000, print_blob=True, **_common)
+settings.register_profile("mutation", max_examples=50, derandomize=True, database=None, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
