@@ -1,6 +1,8 @@
 """Bug (numerics): σ′ written as exp(−z) / (1 + exp(−z))². Mathematically right, but for
 z < −709 exp(−z) overflows to inf and inf / inf = NaN. `check` tries networks with |W|, |X| up to
-30 (net inputs of 1e4), finds the NaN and notes numpy's overflow warning.
+30 (net inputs of 1e4), finds the NaN and notes numpy's overflow warning. (With other seeds it
+may find the milder symptom first: for −709 < z < −355, (1 + e)² overflows and σ′ = 0 where it
+should be, e.g., 4.5e-157, a relative error of 1e-3 of the scale.)
 Expected: failure nan, diagnosis overflow."""
 
 import numpy as np
