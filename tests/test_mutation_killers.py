@@ -85,3 +85,125 @@ def test_the_command_line_without_a_subcommand_is_the_report(
     via_cli = json.loads(capsys.readouterr().out)
     assert report.main(["--json"]) == 0
     assert via_cli == json.loads(capsys.readouterr().out) and via_cli["ok"] is True
+
+
+# --- custom activations: what an Activation accepts and what it says when it does not ---------
+
+def _numpy_g(Z: np.ndarray) -> np.ndarray:
+    return np.tanh(Z)
+
+
+def _numpy_g_prime(Z: np.ndarray) -> np.ndarray:
+    return 1 - np.tanh(Z) ** 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    pytest.param(dict(name=3, g=_numpy_g, g_prime=_numpy_g_prime),
+                 "`name` of an Activation must be a str, got int", id="name"),
+    pytest.param(dict(name="t", g="tanh", g_prime=_numpy_g_prime),
+                 "`g` of Activation 't' must be a function of Z, got str", id="g"),
+    pytest.param(dict(name="t", g=_numpy_g, g_prime=None),
+                 "`g_prime` of Activation 't' must be a function of Z, got NoneType",
+                 id="g_prime"),
+    pytest.param(dict(name="t", g=_numpy_g, g_prime=_numpy_g_prime, g_and_g_prime=1.5),
+                 "`g_and_g_prime` of Activation 't' must be a function of Z, got float",
+                 id="g_and_g_prime"),
+])
+def test_a_bad_activation_is_a_type_error_naming_the_field(kwargs: dict[str, object],
+                                                           message: str) -> None:
+    """(Activation.__post_init__ mutants: the messages and the callable checks.)"""
+    with pytest.raises(TypeError) as info:
+        mb.Activation(**kwargs)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+def test_a_fused_g_and_g_prime_is_accepted_and_used() -> None:
+    """An Activation given g_and_g_prime is valid and the kernel's forward pass uses it
+    (mutant: ``elif callable(...)`` rejecting every callable)."""
+    calls = []
+
+    def both(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        calls.append(Z.shape)
+        return _numpy_g(Z), _numpy_g_prime(Z)
+
+    act = mb.Activation("t", _numpy_g, _numpy_g_prime, both)
+    W, X, Y = [np.array([[0.5, -1.0]])], np.array([[1.0], [2.0]]), np.array([[0.3]])
+    np.testing.assert_array_equal(mb.gradients(W, X, Y, act),
+                                  mb.gradients(W, X, Y, (_numpy_g, _numpy_g_prime)))
+    assert calls == [(1, 1)]
+
+
+def test_from_pair_names_the_activation() -> None:
+    """The name is the one given, else g's __name__, else "custom" for a callable without one;
+    a functools.partial is a valid g (from_pair and _checked mutants on the name)."""
+    from functools import partial
+
+    assert mb.Activation.from_pair(_numpy_g, _numpy_g_prime, name="mine").name == "mine"
+    assert mb.Activation.from_pair(_numpy_g, _numpy_g_prime).name == "_numpy_g"
+    g, g1 = partial(np.multiply, 2.0), partial(np.multiply, 0.0)
+    act = mb.Activation.from_pair(g, lambda Z: g1(Z) + 2.0)
+    assert act.name == "custom"
+    np.testing.assert_array_equal(act.g(Z), 2 * Z)
+
+
+def test_a_custom_g_returning_complex_numbers_is_a_type_error() -> None:
+    """(_checked mutants on the dtype check and its message.)"""
+    act = mb.Activation.from_pair(lambda Z: Z + 0j, _numpy_g_prime, name="c")
+    with pytest.raises(TypeError) as info:
+        act.g(Z)
+    assert str(info.value) == ("activation 'c': g(Z) returned dtype complex128; expected real "
+                               "numbers")
+
+
+@pytest.mark.parametrize("values", [
+    pytest.param(np.full((8, 8), 1e308), id="sum-overflows"),
+    pytest.param(np.tile([1e308, 1e308, -1e308, -1e308], 16).reshape(8, 8), id="sum-is-nan"),
+])
+def test_huge_finite_custom_values_are_accepted_silently(values: np.ndarray) -> None:
+    """Finite values whose sum overflows (to inf, or to inf − inf = NaN) are finite: no error
+    and no floating-point warning (pytest turns warnings into errors) (_checked mutants on the
+    fast finiteness test and its np.errstate)."""
+    act = mb.Activation.from_pair(lambda Z: values, _numpy_g_prime, name="huge")
+    np.testing.assert_array_equal(act.g(np.zeros((8, 8))), values)
+
+
+def test_the_first_non_finite_entry_is_named() -> None:
+    """(_checked mutants on the index of the bad entry.)"""
+    act = mb.Activation.from_pair(lambda Z: 1 / Z, _numpy_g_prime, name="inv")
+    with pytest.raises(ValueError) as info, np.errstate(divide="ignore"):
+        act.g(np.array([[1.0, 2.0, 0.0, 4.0]]))
+    assert str(info.value) == ("activation 'inv': g(z) = inf at z = 0.0; g and g′ must be "
+                               "finite for finite z")
+
+
+# --- validation: the full messages (tests/test_validation.py pins their beginnings) -----------
+
+def test_a_bool_array_gets_the_astype_hint() -> None:
+    """(validation._as_array mutants that let bool fall through to the generic dtype message.)"""
+    with pytest.raises(TypeError) as info:
+        mb.gradients([np.ones((1, 2), dtype=bool)], np.ones((2, 1)), np.ones((1, 1)))
+    assert str(info.value) == ("`weights[0]` has dtype bool; expected float32 or float64 numbers "
+                               "(pass `weights[0].astype(np.float64)` if you mean 0 and 1)")
+
+
+def test_a_g_without_its_derivative_is_named_even_without_a_name() -> None:
+    """A callable without __name__ (a functools.partial) is shown by its repr
+    (validation._one_activation mutants on the name)."""
+    from functools import partial
+
+    g = partial(np.multiply, 2.0)
+    with pytest.raises(TypeError) as info:
+        mb.gradients([np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1)), g)
+    assert str(info.value).startswith(f"`activation` is the function {g!r} without its ")
+
+
+@pytest.mark.parametrize("typo, tail", [
+    pytest.param("ex", "; did you mean 'exact'?", id="half-the-letters"),
+    pytest.param("zzz", "(E[l] = W[l+1]ᵀ E[l+1])", id="no-suggestion"),
+])
+def test_a_hidden_error_typo_gets_a_suggestion_when_it_is_close(typo: str, tail: str) -> None:
+    """difflib's ratio ≥ 0.5 gets "did you mean", anything else no hint at all
+    (validation.validate_hidden_error mutants on the cutoff and the empty hint)."""
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1)), hidden_error=typo)
+    assert str(info.value).endswith(tail)
