@@ -219,3 +219,79 @@ def test_huge_finite_inputs_are_accepted_silently(X: np.ndarray) -> None:
     out = mb.forward([np.zeros((1, 8))], X, "identity")
     np.testing.assert_array_equal(out.A[0], X)
     np.testing.assert_array_equal(out.Z[1], np.zeros((1, 8)))
+
+
+def test_the_count_of_non_finite_entries_is_in_the_message() -> None:
+    """"(2 non-finite entries)", plural (validation._check_finite mutants on the count)."""
+    X = np.array([[1.0, np.nan], [np.inf, 2.0]])
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((1, 2))], X, np.ones((1, 2)))
+    assert str(info.value) == "`X` must be finite, but `X[0, 1]` = nan (2 non-finite entries)"
+
+
+@pytest.mark.parametrize("weights, message", [
+    pytest.param([], "`weights` is empty; a network needs at least one layer (L >= 1)",
+                 id="empty"),
+    pytest.param(None, "`weights` must be a list of 2-D arrays [W1, W2, ...], got NoneType",
+                 id="None"),
+])
+def test_weights_messages_are_exactly_these(weights: object, message: str) -> None:
+    """tests/test_validation.py searches for the message; here the whole message is pinned
+    (validation mutants that add text around it)."""
+    with pytest.raises((TypeError, ValueError)) as info:
+        mb.gradients(weights, np.ones((1, 1)), np.ones((1, 1)))  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("X, Y, message", [
+    pytest.param(np.ones((3, 4)), np.ones((1, 4)),
+                 "`X.shape[0]` (=3) must equal `weights[0].shape[1]` (=2), the number of inputs "
+                 "n_0", id="X-rows-no-hint"),
+    pytest.param(np.ones((4, 2)), np.ones((1, 4)),
+                 "`X.shape[0]` (=4) must equal `weights[0].shape[1]` (=2), the number of inputs "
+                 "n_0; samples go in columns, pass `X.T`", id="X-transposed"),
+    pytest.param(np.ones((2, 4)), np.ones((2, 3)),
+                 "`Y` has shape (2, 3) but must be (n_L, m) = (1, 4): one target column per "
+                 "sample of X", id="Y-no-hint"),
+])
+def test_shape_messages_hint_only_where_the_fix_is_obvious(X: np.ndarray, Y: np.ndarray,
+                                                           message: str) -> None:
+    """(validation.validate_arrays mutants on the hints.)"""
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((1, 2))], X, Y)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("b, hint", [
+    pytest.param(np.zeros((1, 3)), "; pass `biases[0].reshape(-1, 1)`", id="row"),
+    pytest.param(np.zeros((2, 3)), "", id="no-hint"),
+])
+def test_bias_shape_messages_hint_only_for_a_row_or_a_vector(b: np.ndarray, hint: str) -> None:
+    """(validation.validate_arrays mutants on the biases hint.)"""
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((3, 2))], np.ones((2, 4)), np.ones((3, 4)), biases=[b])
+    assert str(info.value) == (f"`biases[0]` has shape {b.shape} but must be (n_1, 1) = (3, 1), a "
+                               f"column: b[1] adds one number to each of the 3 net inputs of "
+                               f"layer 1{hint}")
+
+
+def test_an_activation_of_the_wrong_type_is_named_with_its_type() -> None:
+    """(validation._one_activation mutant on the type in the message.)"""
+    with pytest.raises(TypeError) as info:
+        mb.gradients([np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1)), [3])  # type: ignore[list-item]
+    assert str(info.value).endswith("an Activation or a (g, g′) pair, got int 3")
+
+
+def test_an_activation_typo_sharing_half_its_letters_gets_a_suggestion() -> None:
+    """difflib ratio("sof", "softplus") = 0.55 ≥ 0.5 (validation._one_activation cutoff mutant)."""
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1)), "sof")
+    assert str(info.value).endswith("; did you mean 'softplus'?")
+
+
+def test_an_unknown_activation_without_a_close_name_gets_the_list_only() -> None:
+    """(validation._one_activation mutant on the empty hint.)"""
+    with pytest.raises(ValueError) as info:
+        mb.gradients([np.ones((1, 1))], np.ones((1, 1)), np.ones((1, 1)), "zzz")
+    assert str(info.value) == ("`activation` is 'zzz', not a known activation; expected one of "
+                               "'sigmoid', 'tanh', 'relu', 'leaky_relu', 'identity', 'softplus'")
