@@ -3,7 +3,7 @@
     python benchmarks/run.py              # kernel vs GEMM floor vs jax.jit (vs torch if installed)
     python benchmarks/run.py --quick      # fewer repeats
     python benchmarks/run.py --json       # the same as JSON
-    python benchmarks/run.py --threads 1  # BLAS, XLA and torch on one thread (steadier when the
+    python benchmarks/run.py --threads 1  # BLAS, XLA and torch on one core (steadier when the
                                           # machine is shared: see "Noise" below)
     python benchmarks/run.py --also DIR   # also time DIR/manual_backprop (another checkout)
 
@@ -36,9 +36,11 @@ if "--threads" in sys.argv[:-1]:   # must happen before numpy/jax/torch start th
     _n = sys.argv[sys.argv.index("--threads") + 1]
     for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[_var] = _n
-    if _n == "1":
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen"
-                                   "=false intra_op_parallelism_threads=1").strip()
+    # XLA ignores thread flags (measured: jax.jit used 2 cores of CPU time per second of wall
+    # with --xla_cpu_multi_thread_eigen=false); it sizes its pool from the CPU affinity, so
+    # pin the whole process to N cores (jax issue #1539).
+    if hasattr(os, "sched_setaffinity") and _n.isdigit() and int(_n) >= 1:
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: int(_n)])
 
 import argparse
 import importlib.util
@@ -260,6 +262,8 @@ def peak_memory(kernel: ModuleType, dtype: type) -> dict[str, float]:
 
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {"cores": os.cpu_count(), "python": platform.python_version(),
+                            "cores_used": (len(os.sched_getaffinity(0))
+                                           if hasattr(os, "sched_getaffinity") else None),
                             "numpy": np.__version__,
                             "load_average": [round(x, 2) for x in os.getloadavg()]}
     try:

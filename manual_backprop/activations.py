@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "ACTIVATIONS",
@@ -49,6 +49,11 @@ LEAKY_SLOPE = 0.01
 """Negative slope of ``leaky_relu`` (as ``jax.nn.leaky_relu``'s default)."""
 
 
+_BLOCK_BYTES = 1 << 17
+"""The in-place activations work through Z in blocks of 128 KiB, so that the several passes over
+a block (abs, exp, ...) run in the L2 cache instead of going to main memory once each."""
+
+
 @dataclass(frozen=True)
 class Activation:
     """An activation g with its derivative g′; all functions are elementwise and keep dtype.
@@ -57,12 +62,18 @@ class Activation:
     g, g_prime: Z (any shape) -> array of Z's shape.
     g_and_g_prime: Z -> (g(Z), g′(Z)), optional: when omitted, it calls g and g_prime and checks
         their results (shape, dtype, finiteness; see the module docstring).
+    g_and_g_prime_in_place: Z -> (g(Z), g′(Z)), optional, for the built-ins: like
+        g_and_g_prime but it may overwrite Z and reuse its memory for A or g′(Z). The kernel
+        passes its own Z[l], which it no longer needs, so the forward cache holds only A[l] and
+        g′(Z[l]) and no time goes to fresh memory.
     """
 
     name: str
     g: Callable[[Array], Array]
     g_prime: Callable[[Array], Array]
     g_and_g_prime: Callable[[Array], tuple[Array, Array]] = field(  # type: ignore[assignment]
+        default=None, compare=False)
+    g_and_g_prime_in_place: Callable[[Array], tuple[Array, Array]] | None = field(
         default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,23 +127,82 @@ def _checked(name: str, what: str, f: Callable[[Array], Array]) -> Callable[[Arr
     return checked
 
 
+def _in_blocks(block: Callable[..., None], arrays: tuple[Array, ...], scratch: int) -> None:
+    """Run ``block`` on matching pieces of ``arrays`` (one shape, C-contiguous: the kernel's Z[l]
+    and ``Z.copy()`` are) and of ``scratch`` scratch arrays, at most _BLOCK_BYTES at a time."""
+    Z = arrays[0]
+    size = max(1, _BLOCK_BYTES // Z.itemsize)
+    if Z.size <= size:                          # one block: no slicing (small arrays, fast)
+        block(*arrays, *[np.empty_like(Z) for _ in range(scratch)])
+        return
+    if not Z.flags.c_contiguous:
+        raise ValueError("an in-place activation needs a C-contiguous Z (pass Z.copy())")
+    flat = [a.reshape(-1) for a in arrays]
+    tmp = [np.empty(size, Z.dtype) for _ in range(scratch)]
+    for i in range(0, Z.size, size):
+        j = min(i + size, Z.size)
+        block(*(a[i:j] for a in flat), *(t[: j - i] for t in tmp))
+
+
+def _own_copy(Z: ArrayLike) -> Array:
+    """A C-contiguous float copy of Z for the in-place functions (integers become float64)."""
+    Z_ = np.asarray(Z)
+    return np.array(Z_, dtype=Z_.dtype if Z_.dtype.kind == "f" else np.float64, order="C")
+
+
+def _in_place_to_pure(both: Callable[[Array], tuple[Array, Array]]
+                      ) -> Callable[[Array], tuple[Array, Array]]:
+    """The pure g_and_g_prime of an in-place one: it works on a copy, never on the caller's Z."""
+    return lambda Z: both(_own_copy(Z))
+
+
 # --- sigmoid: σ(z) = 1 / (1 + e^−z),  σ′(z) = σ(z)(1 − σ(z)) ------------------------------
-def _sigmoid_both(Z: Array) -> tuple[Array, Array]:
-    e = np.exp(-np.abs(Z))                  # e = exp(−|z|) ∈ (0, 1]: never overflows
-    r = 1.0 / (1.0 + e)                     # σ(|z|)
-    A = np.where(Z >= 0, r, e * r)          # σ(z) = σ(|z|) for z ≥ 0, 1 − σ(|z|) = e·σ(|z|) else
-    g_prime = e * r * r                     # σ′(z) = e / (1 + e)²: accurate even where σ ≈ 1
-    return A, g_prime
+# One e = exp(−|z|) ∈ (0, 1] per element (never overflows) gives everything without cancellation:
+#     r = 1/(1 + e) = σ(|z|) ≥ ½,   s = e·r = σ(−|z|) ≤ ½,
+#     σ(z) = r for z ≥ 0 and s for z < 0,   σ′(z) = σ(z)σ(−z) = s·r = e/(1 + e)²,
+# accurate even where σ rounds to 1 (σ(1 − σ) from a rounded σ would give 0 at z = 40).
+def _sigmoid_block(z: Array, e: Array, r: Array) -> None:
+    """z := σ(z), e := σ′(z); r is scratch."""
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)                            # e = exp(−|z|)
+    np.add(e, 1.0, out=r)
+    np.reciprocal(r, out=r)                     # r = 1/(1 + e) = σ(|z|)
+    np.copysign(r, z, out=z)                    # z := ±r, keeping only the sign of z
+    np.multiply(e, r, out=e)                    # s = e·r = σ(−|z|)
+    np.fmax(e, z, out=z)                        # A = σ(z) = max(s, ±r): r if z ≥ 0, s else
+    np.multiply(e, r, out=e)                    # g′ = σ′(z) = s·r = e/(1 + e)²
+
+
+def _sigmoid_in_place(Z: Array) -> tuple[Array, Array]:
+    """A = σ(Z) in Z's memory, g′ = σ′(Z) in a new array."""
+    G = np.empty_like(Z)
+    _in_blocks(_sigmoid_block, (Z, G), scratch=1)
+    return Z, G
 
 
 # --- tanh: g′(z) = 1 − tanh²(z) = 4e / (1 + e)² with e = exp(−2|z|) ---------------------------
+# (1 − tanh² from a rounded tanh loses all accuracy for |z| ≳ 9; e keeps it.)
+def _tanh_prime_block(z: Array, d: Array) -> None:
+    """z := tanh′(z); d is scratch."""
+    np.abs(z, out=z)
+    np.multiply(z, -2.0, out=z)
+    np.exp(z, out=z)                            # e = exp(−2|z|)
+    np.add(z, 1.0, out=d)
+    np.multiply(d, d, out=d)                    # (1 + e)²
+    np.multiply(z, 4.0, out=z)
+    np.divide(z, d, out=z)                      # g′ = 4e / (1 + e)²
+
+
+def _tanh_in_place(Z: Array) -> tuple[Array, Array]:
+    """A = tanh(Z) in a new array, g′ = tanh′(Z) in Z's memory."""
+    A = np.tanh(Z)
+    _in_blocks(_tanh_prime_block, (Z,), scratch=1)
+    return A, Z
+
+
 def _tanh_prime(Z: Array) -> Array:
-    e = np.exp(-2.0 * np.abs(Z))
-    return 4.0 * e / ((1.0 + e) * (1.0 + e))
-
-
-def _tanh_both(Z: Array) -> tuple[Array, Array]:
-    return np.tanh(Z), _tanh_prime(Z)
+    return _tanh_in_place(_own_copy(Z))[1]
 
 
 # --- relu: g(z) = max(z, 0), g′(z) = 1 if z > 0 else 0 (g′(0) = 0, as jax) ---------------------
@@ -158,30 +228,47 @@ def _identity_both(Z: Array) -> tuple[Array, Array]:
 
 
 # --- softplus: g(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|),  g′(z) = σ(z) -------------------
-def _softplus_both(Z: Array) -> tuple[Array, Array]:
-    e = np.exp(-np.abs(Z))
-    A = np.maximum(Z, 0) + np.log1p(e)
-    r = 1.0 / (1.0 + e)
-    g_prime = np.where(Z >= 0, r, e * r)    # σ(z), from the same e
-    return A, g_prime
+# The same e = exp(−|z|) as the sigmoid gives g′ = σ(z); log1p(e) is the second transcendental.
+def _softplus_block(z: Array, e: Array, r: Array, q: Array) -> None:
+    """z := softplus(z), e := σ(z); r and q are scratch."""
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)                            # e = exp(−|z|)
+    np.log1p(e, out=q)                          # log1p(e) = log(1 + e^−|z|)
+    np.add(e, 1.0, out=r)
+    np.reciprocal(r, out=r)                     # r = 1/(1 + e) = σ(|z|)
+    np.multiply(e, r, out=e)                    # s = e·r = σ(−|z|)
+    np.copysign(r, z, out=r)                    # ±r, with the sign of z
+    np.fmax(e, r, out=e)                        # g′ = σ(z) = max(s, ±r): r if z ≥ 0, s else
+    np.maximum(z, 0.0, out=z)
+    np.add(z, q, out=z)                         # A = max(z, 0) + log1p(e^−|z|)
+
+
+def _softplus_in_place(Z: Array) -> tuple[Array, Array]:
+    """A = softplus(Z) in Z's memory, g′ = σ(Z) in a new array."""
+    G = np.empty_like(Z)
+    _in_blocks(_softplus_block, (Z, G), scratch=2)
+    return Z, G
 
 
 def _make(name: str, both: Callable[[Array], tuple[Array, Array]],
-          g_prime: Callable[[Array], Array] | None = None) -> Activation:
+          g_prime: Callable[[Array], Array] | None = None,
+          in_place: Callable[[Array], tuple[Array, Array]] | None = None) -> Activation:
     return Activation(
         name=name,
         g=lambda Z: both(Z)[0],
         g_prime=g_prime if g_prime is not None else (lambda Z: both(Z)[1]),
         g_and_g_prime=both,
+        g_and_g_prime_in_place=in_place,
     )
 
 
-sigmoid = _make("sigmoid", _sigmoid_both)
-tanh = _make("tanh", _tanh_both, _tanh_prime)
+sigmoid = _make("sigmoid", _in_place_to_pure(_sigmoid_in_place), in_place=_sigmoid_in_place)
+tanh = _make("tanh", _in_place_to_pure(_tanh_in_place), _tanh_prime, in_place=_tanh_in_place)
 relu = _make("relu", _relu_both, _relu_prime)
 leaky_relu = _make("leaky_relu", _leaky_relu_both)
 identity = _make("identity", _identity_both)
-softplus = _make("softplus", _softplus_both)
+softplus = _make("softplus", _in_place_to_pure(_softplus_in_place), in_place=_softplus_in_place)
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (sigmoid, tanh, relu, leaky_relu, identity, softplus)

@@ -83,6 +83,13 @@ Biases = dict[int, Array] | None
 # (inf) first, and overflow still warns.
 
 
+def _activate(g: Activation, Z: Array) -> tuple[Array, Array]:
+    """A = g(Z) and g′(Z) for the kernel's own Z, whose memory the built-ins reuse."""
+    if g.g_and_g_prime_in_place is not None:
+        return g.g_and_g_prime_in_place(Z)
+    return g.g_and_g_prime(Z)
+
+
 def _forward(W: dict[int, Array], X: Array, g: dict[int, Activation], b: Biases = None
              ) -> tuple[dict[int, Array], dict[int, Array]]:
     """Forward pass keeping what backprop needs: A[0..L] and g′(Z[1..L]) (which replaces Z)."""
@@ -92,7 +99,7 @@ def _forward(W: dict[int, Array], X: Array, g: dict[int, Activation], b: Biases 
         Z_l = W[l] @ A[l - 1]                 # Z[l] = W[l] A[l−1]
         if b is not None:
             Z_l += b[l]                       #        + b[l]  (a column, added to every sample)
-        A[l], g_prime_Z[l] = g[l].g_and_g_prime(Z_l)   # A[l] = g(Z[l]); g′(Z[l]) from the same exp
+        A[l], g_prime_Z[l] = _activate(g[l], Z_l)   # A[l] = g(Z[l]); g′(Z[l]) from the same exp
     return A, g_prime_Z
 
 
@@ -108,23 +115,25 @@ def _gradients(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation]
 
 def _backward(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation],
               exact: bool, b: Biases) -> tuple[list[Array], list[Array]]:
+    """D holds −E[l], the slide's error with its sign flipped, so that
+    ΔW[l] = −E[l]·g′(Z[l])·A[l−1]ᵀ is one matrix product with no negation pass (negating is
+    exact: the same bits as −(δ A[l−1]ᵀ)). Each cached A[l] and g′(Z[l]) is dropped as soon as
+    it is used, so the peak holds the forward cache and the outputs, never more."""
     L = len(W)
     A, g_prime_Z = _forward(W, X, g, b)
     dW: dict[int, Array] = {}
     db: dict[int, Array] = {}
 
-    E = Y - A[L]                              # E[L] = Y − Ŷ            (출력층의 오차)
+    D = A.pop(L) - Y                          # −E[L] = Ŷ − Y           (출력층의 오차, negated)
     for l in range(L, 0, -1):
-        delta = E * g_prime_Z.pop(l)          # δ[l] = E[l] ⊙ g′(Z[l])
-        dW[l] = -(delta @ A[l - 1].T)         # ΔW[l] = −E[l] · g′(Z[l]) · A[l−1]ᵀ   (4단계)
+        if l > 1 and not exact:
+            D_prev = W[l].T @ D               # −E[l−1] = W[l]ᵀ(−E[l])               lecture 8-3
+        np.multiply(D, g_prime_Z.pop(l), out=D)   # −δ[l] = −E[l] ⊙ g′(Z[l])
+        dW[l] = D @ A.pop(l - 1).T            # ΔW[l] = −E[l] · g′(Z[l]) · A[l−1]ᵀ   (4단계)
         if b is not None:
-            db[l] = -delta.sum(axis=1, keepdims=True)   # Δb[l] = −Σ_samples δ[l]
+            db[l] = D.sum(axis=1, keepdims=True)   # Δb[l] = −Σ_samples δ[l]
         if l > 1:
-            if exact:
-                E = W[l].T @ delta            # E[l−1] = W[l]ᵀ (E[l] ⊙ g′(Z[l]))    exact
-            else:
-                E = W[l].T @ E                # E[l−1] = W[l]ᵀ E[l]                 lecture 8-3
-        del A[l]                              # layer l's cache is no longer needed
+            D = W[l].T @ D if exact else D_prev   # −E[l−1] = W[l]ᵀ(−E[l] ⊙ g′(Z[l]))  exact
     return [dW[l] for l in range(1, L + 1)], [db[l] for l in sorted(db)]
 
 

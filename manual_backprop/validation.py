@@ -2,7 +2,7 @@
 
 Errors name the argument, say what it got and what was expected, and suggest a fix where
 one is obvious. Nothing is ever broadcast silently. Everything is O(size) with small
-constants (finiteness is one ``np.sum`` per array; only a non-finite sum triggers a scan).
+constants (finiteness is one dot product per array; only a non-finite Σx² triggers a scan).
 
 Dtype policy (README, "Input rules"):
 
@@ -86,10 +86,19 @@ def _check_2d(name: str, arr: np.ndarray, expected: str) -> None:
                          f"and the batch size m must be at least 1")
 
 
+def _sum_of_squares_is_finite(arr: Array) -> bool:
+    """True proves every entry of ``arr`` finite: Σx² (one BLAS dot; 7 µs against np.sum's
+    20 µs for 128×784 entries) is NaN or inf when any x is NaN or ±inf, in any summation order,
+    and a term a BLAS might skip is a zero. False also when finite squares overflow (|x| ≳ 1e154
+    in float64, 1e19 in float32): the caller then scans. Call under
+    np.errstate(over="ignore", invalid="ignore").
+    """
+    return math.isfinite(np.vdot(arr, arr))
+
+
 def _check_finite(name: str, arr: Array) -> None:
-    # Fast path: the sum of finite numbers is finite unless it overflows; only then scan.
     with np.errstate(over="ignore", invalid="ignore"):
-        if math.isfinite(float(np.sum(arr))):
+        if _sum_of_squares_is_finite(arr):    # the common case: one pass, then done
             return
     bad = np.argwhere(~np.isfinite(arr))
     if bad.size:
@@ -107,6 +116,34 @@ def _check_sequence(name: str, value: Any, what: str, one: str) -> None:
                            if isinstance(value, np.ndarray) else ""))
 
 
+def _plain(weights: Any, X: Any, Y: Any | None) -> Validated | None:
+    """The common case in a few microseconds: a list or tuple of 2-D ``numpy.ndarray`` weights
+    that chain, X (n_0, m) and Y (n_L, m) or None, all of one dtype, float32 or float64, every
+    dimension ≥ 1, every entry finite. These need no conversion and have no error, so they are
+    returned as they are (the caller's arrays: never write to them). Anything else, or a
+    doubt: None, and ``validate_arrays`` goes the long way, which converts or names the error.
+    """
+    if type(weights) not in (list, tuple) or not weights or type(X) is not np.ndarray:
+        return None
+    dtype = X.dtype
+    if dtype not in _FLOATS or X.ndim != 2 or 0 in X.shape:
+        return None
+    n = X.shape[0]
+    for W in weights:
+        if type(W) is not np.ndarray or W.dtype != dtype or W.ndim != 2 or W.shape[1] != n or (
+                W.shape[0] == 0):
+            return None
+        n = W.shape[0]
+    if Y is not None and (type(Y) is not np.ndarray or Y.dtype != dtype
+                          or Y.shape != (n, X.shape[1])):
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for arr in (*weights, X) if Y is None else (*weights, X, Y):
+            if not _sum_of_squares_is_finite(arr):
+                return None                   # the long way names the entry (or scans)
+    return Validated(list(weights), X, Y, None)
+
+
 def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | None = None
                     ) -> Validated:
     """Check and convert ``weights``, ``X`` and, when given, ``Y`` and ``biases``.
@@ -115,6 +152,9 @@ def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | No
     X: (n_0, m).   Y: (n_L, m).   biases: sequence of L arrays, ``biases[l-1]`` = b[l] of
     shape (n_l, 1).
     """
+    plain = _plain(weights, X, Y) if biases is None else None
+    if plain is not None:
+        return plain
     _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]", "W")
     if len(weights) == 0:
         raise ValueError("`weights` is empty; a network needs at least one layer (L >= 1)")

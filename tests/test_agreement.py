@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import manual_backprop as mb
@@ -79,6 +79,9 @@ def test_elementwise_form_equals_matrix_form(net: reference.Network, hidden_erro
     _stats.count("elementwise vs matrix")
 
 
+# A quarter of the budget: the unpadded jax.grad runs eagerly and compiles every primitive for
+# every new shape (~50 ms a network, against ~4 ms for the other properties).
+@settings(max_examples=max(10, settings.default.max_examples // 4))
 @given(networks(dtypes=(np.dtype(np.float64),), max_width=3, max_batch=3, biases=None))
 def test_padding_in_the_reference_is_exact(net: reference.Network) -> None:
     """reference.gradients pads to fixed shapes (padded weights and bias entries are 0); that

@@ -13,8 +13,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import manual_backprop as mb
+from reference import Network, networks
+from tests import _stats
 
 F32 = np.float32
 
@@ -265,3 +269,38 @@ def _floats(v: Any) -> Any:
 
 def _flat(x: Any) -> list[np.ndarray]:
     return [a for part in x for a in part] if isinstance(x, tuple) else list(x)
+
+
+@given(net=networks(), data=st.data())
+def test_a_non_finite_entry_is_named_even_where_it_meets_only_zeros(net: Network,
+                                                                    data: st.DataObject) -> None:
+    """A NaN or ±inf anywhere in weights, X or Y is the ValueError that names it, from every
+    entry point of the kernel, also when the entries it would be multiplied with are all zero
+    (a BLAS may skip zero multiplicands, so the product alone would not show it)."""
+    L = len(net.weights)
+    arrays = {f"weights[{i}]": W.copy() for i, W in enumerate(net.weights)}
+    arrays |= {"X": net.X.copy(), "Y": net.Y.copy()}
+    name = data.draw(st.sampled_from(sorted(arrays)), label="argument")
+    bad = arrays[name]
+    where = tuple(data.draw(st.integers(0, n - 1), label=f"index {k}")
+                  for k, n in enumerate(bad.shape))
+    bad[where] = data.draw(st.sampled_from([np.nan, np.inf, -np.inf]), label="value")
+    if data.draw(st.booleans(), label="zero partners"):
+        if name.startswith("weights"):
+            l = int(name[8:-1])            # W[l+1][i, k] meets row k of A[l]
+            (arrays["X"] if l == 0 else arrays[f"weights[{l - 1}]"])[where[1], :] = 0
+            if l + 1 < L:                  # and column i of W[l+2] in the hidden error
+                arrays[f"weights[{l + 1}]"][:, where[0]] = 0
+        elif name == "X":                  # X[k, j] meets column k of W[1]
+            arrays["weights[0]"][:, where[0]] = 0
+    weights = [arrays[f"weights[{i}]"] for i in range(L)]
+    entry = f"`{name}[{', '.join(map(str, where))}]` = {bad[where]}"
+    for call in (lambda: mb.gradients(weights, arrays["X"], arrays["Y"], net.activations),
+                 lambda: mb.gradients(weights, arrays["X"], arrays["Y"], net.activations,
+                                      hidden_error="lecture"),
+                 lambda: mb.step(weights, arrays["X"], arrays["Y"], 0.1, net.activations),
+                 lambda: mb.loss(weights, arrays["X"], arrays["Y"], net.activations)):
+        with pytest.raises(ValueError, match=re.escape(f"`{name}` must be finite, but {entry} "
+                                                       f"(1 non-finite entry)")):
+            call()
+    _stats.count("non-finite input named by gradients, step and loss")
