@@ -45,9 +45,11 @@ floored at tiny / eps of the kernel's dtype, which makes such a difference cost 
 relative error (it amounts to an absolute tolerance of 1e-302 in float64, 1e-35 in float32).
 A flushed intermediate is then multiplied by later factors (the thorough profile found an
 activation A = −1e-309 that jax flushed to 0 multiplied by δ = 1e8: ΔW entries 9.4e-301 and
-0), so the same floor is added to every intermediate magnitude, Amag, Zmag and Dmag, as the
-absolute error term of first-order analysis with underflow (Higham §2.1: fl(x) = x(1 + δ) + η,
-|η| ≤ tiny): then such a difference costs about one ulp of relative error wherever it ends up.
+0), so the same floor is added to every intermediate magnitude, Amag, Zmag, G = |g′| and Dmag,
+as the absolute error term of first-order analysis with underflow (Higham §2.1: fl(x) =
+x(1 + δ) + η, |η| ≤ tiny): then such a difference costs about one ulp of relative error
+wherever it ends up. (G was missing at first; a thorough run found σ′(−708.74) = 1.6e-308,
+subnormal, flushed by jax and multiplied by E[1] = 6.6e5 and X = 28.8: ΔW[1] = 3.0e-301 vs 0.)
 
 Every rounding error is at most a modest multiple of eps · scale, and where nothing cancels
 and nothing saturates, scale ≈ |ΔW| and our "relative error" is the ordinary one.
@@ -180,7 +182,7 @@ def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike
         A.append(_g_np(name, Z))
         Amag.append(np.abs(A[-1]) + np.abs(g1) * Zm + floor)
         saturating = _numpy_activation(name) in ("sigmoid", "tanh")
-        gp.append(np.abs(g1) + 2 * A[-1] ** 2 if saturating else np.abs(g1))   # (*)
+        gp.append((np.abs(g1) + 2 * A[-1] ** 2 if saturating else np.abs(g1)) + floor)   # (*)
         Zmag.append(Zm)
     Yf = np.asarray(Y, dtype=np.float64)
     return Ws, Zs, Amag, gp, Zmag, Yf - A[-1], np.abs(Yf) + Amag[-1]

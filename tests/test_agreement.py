@@ -108,3 +108,22 @@ def test_a_subnormal_net_input_at_a_kink_is_compared_only_after_that_layer() -> 
     k, (g, e, s) = after_kinks(net, got, expected, scale(net))
     assert k == 3 and len(g) == 1
     assert_gradients_close(g, e, s, rtol_for(np.float64))
+
+
+def test_a_subnormal_derivative_flushed_by_jax_is_within_the_underflow_term() -> None:
+    """Found by the thorough profile: Z[1] = −708.74 gives σ(Z[1]) = σ′(Z[1]) = 1.58e-308,
+    subnormal; numpy keeps it and jax flushes it to 0, and E[1] = 656100, X = 28.8 carry it to
+    ΔW[1] = 2.985e-301 (kernel, the true value) against 0 (jax). That is an absolute error
+    below tiny in g′, which the condition scale's underflow term must cover (module doc of
+    reference/tolerances.py)."""
+    net = reference.Network(
+        [np.array([[-1.625, -23.0]]), np.array([[2.0], [2.0], [2.0]]),
+         np.array([[18.0, 18.0, 18.0]]), np.array([[30.0]])],
+        np.array([[28.78125], [28.78125]]), np.array([[0.0]]),
+        ["sigmoid", "sigmoid", "relu", "relu"], np.dtype(np.float64))
+    got, expected = kernel(net), jax_grad(net)
+    sigma = 1.0 / (1.0 + np.exp(708.73828125))                # 1.58e-308, subnormal
+    assert 0 < sigma < np.finfo(np.float64).tiny
+    np.testing.assert_allclose(got[0], 656100.0 * sigma * 28.78125, rtol=1e-12)
+    assert expected[0].tolist() == [[0.0, 0.0]] and expected[1].tolist() == [[0.0]] * 3
+    assert_gradients_close(got, expected, scale(net), rtol_for(np.float64))
