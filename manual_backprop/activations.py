@@ -7,7 +7,8 @@ input Z (any shape, float32 or float64) that return arrays of Z's shape,
 * ``g_prime(Z)``  — g′(Z), the elementwise derivative
 
 and optionally ``g_and_g_prime(Z)``, both at once (the built-ins share their one exp/tanh per
-element there; it is what the kernel calls in its forward pass). The six built-ins are defined
+element there; the kernel's forward pass calls it, or, for sigmoid, tanh and softplus, the same
+computation done in place on its own Z, ``g_and_g_prime_in_place``). The six built-ins are defined
 exactly like a user's own activation, ``Activation(name, g, g_prime, g_and_g_prime)``; a user
 may also pass just a pair ``(g, g_prime)`` wherever an activation is expected.
 
