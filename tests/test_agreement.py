@@ -80,7 +80,7 @@ def test_elementwise_form_equals_matrix_form(net: reference.Network, hidden_erro
 
 
 # A quarter of the budget: the unpadded jax.grad runs eagerly and compiles every primitive for
-# every new shape (~50 ms a network, against ~4 ms for the other properties).
+# every new shape (measured: 100 networks in 9.4 s; jit per shape was slower, 10.6 s).
 @settings(max_examples=max(10, settings.default.max_examples // 4))
 @given(networks(dtypes=(np.dtype(np.float64),), max_width=3, max_batch=3, biases=None))
 def test_padding_in_the_reference_is_exact(net: reference.Network) -> None:

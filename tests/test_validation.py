@@ -287,7 +287,8 @@ def test_a_non_finite_entry_is_named_even_where_it_meets_only_zeros(net: Network
     bad[where] = data.draw(st.sampled_from([np.nan, np.inf, -np.inf]), label="value")
     if data.draw(st.booleans(), label="zero partners"):
         if name.startswith("weights"):
-            l = int(name[8:-1])            # W[l+1][i, k] meets row k of A[l]
+            l = int(name[8:-1])            # W[l+1][i, k] meets row k of A[l]: X's row, or
+            #                                g(0) (zero for tanh, relu, identity) behind a zero row
             (arrays["X"] if l == 0 else arrays[f"weights[{l - 1}]"])[where[1], :] = 0
             if l + 1 < L:                  # and column i of W[l+2] in the hidden error
                 arrays[f"weights[{l + 1}]"][:, where[0]] = 0
