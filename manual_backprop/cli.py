@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from collections.abc import Sequence
 
-__all__ = ["SUBCOMMANDS", "main"]
+__all__ = ["SUBCOMMANDS", "main", "positive_int"]
 
 SUBCOMMANDS = {
     "explain": "manual_backprop.explain",   # the lecture's derivation replayed with numbers
@@ -24,3 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .report import main as report_main
 
     return report_main(args)
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type`` for options like --epochs and --max-examples: a whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value

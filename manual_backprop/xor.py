@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .backprop import forward, loss, step
+from .cli import positive_int
 from .validation import HIDDEN_ERRORS
 
 __all__ = ["THRESHOLDS", "X_XOR", "Y_XOR", "Run", "initial_weights", "main", "train"]
@@ -102,16 +103,6 @@ def train(weights: Sequence[F64], epochs: int = 1000, alpha: float = 1.0,
     return Run(hidden_error, W, initial, history, predictions, epochs_to)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
-
-
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -129,9 +120,9 @@ def _parser() -> argparse.ArgumentParser:
                     "batch) twice from the same initial weights: with the exact gradient and "
                     "with the lecture's hidden error E[1] = W[2]ᵀE[2].")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
-    p.add_argument("--epochs", type=_positive_int, default=1000, help="default 1000")
+    p.add_argument("--epochs", type=positive_int, default=1000, help="default 1000")
     p.add_argument("--alpha", type=_positive_float, default=1.0, help="step size α (default 1)")
-    p.add_argument("--hidden", type=_positive_int, default=4,
+    p.add_argument("--hidden", type=positive_int, default=4,
                    help="number of hidden nodes N (default 4)")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
     p.add_argument("--plot", metavar="FILE.png",

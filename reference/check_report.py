@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 import manual_backprop as mb
+from manual_backprop.cli import positive_int
 
 from .strategies import ACTIVATION_NAMES
 from .tolerances import rtol_for
@@ -160,21 +161,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--activation", default="sigmoid", choices=ACTIVATION_NAMES,
                    metavar="NAME", help="g in every layer: " + ", ".join(ACTIVATION_NAMES) +
                    " (default sigmoid)")
-    p.add_argument("--max-examples", type=_positive_int, default=DEFAULT_MAX_EXAMPLES,
+    p.add_argument("--max-examples", type=positive_int, default=DEFAULT_MAX_EXAMPLES,
                    metavar="N", help=f"networks to try (default {DEFAULT_MAX_EXAMPLES})")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="seed of the search (default 0; the same seed gives the same report)")
     return p
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
