@@ -233,7 +233,8 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
     fn: takes weights (L float64 arrays (n_l, n_{l−1})), X (n_0, m), Y (n_L, m) and returns
         [ΔW[1], ..., ΔW[L]] with ΔW[l] = ∂E/∂W[l] of E = ½ΣΣ(Y − Ŷ)², for ``activation`` in
         every layer. max_examples: networks to try (≥ 1); seed: the search's seed (the same
-        seed and function give the same networks and the same report).
+        seed and function give the same networks and the same report, with the same modules
+        loaded: Hypothesis also draws numbers written in them).
     """
     _check_activation(activation)
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:

@@ -22,7 +22,9 @@ a few fixed random networks with several layers and samples (it tells, e.g., a f
 from "first sample only" when the shrunk network's two samples are equal). When no variant
 matches: ``transposed`` (a ΔW[l] whose transpose is right), ``broadcast`` (right for every
 single sample, wrong for the batch) and ``hidden_layers`` (ΔW[L] right, earlier layers wrong).
-Notes that apply in any case: ``modified_input``, ``float32`` and ``overflow``.
+Notes that apply in any case: ``modified_input``, ``float32`` and ``overflow``. They come before
+``hidden_layers``, which is a symptom where they are evidence (an overflow that zeroes σ′ in a
+hidden layer leaves ΔW[L] right and the earlier layers wrong).
 """
 
 from __future__ import annotations
@@ -224,11 +226,12 @@ def diagnose(net: Network, got: Sequence[F64] | None, run: Run, *,
                 found.append(Diagnosis("transposed", TEXT["transposed"].format(l=l)))
     if not found and not right and net.m > 1 and _right_per_sample(net, run):
         found.append(Diagnosis("broadcast", TEXT["broadcast"].format(m=net.m)))
+    symptom: list[Diagnosis] = []     # a symptom, not a cause: after the notes, which are evidence
     if not found and not right and got is not None and len(net.weights) > 1:
         exact, scale = _grad(net, net.activations)
         if max_relative_error(got[-1:], exact[-1:], scale[-1:]) <= _RTOL:
-            found.append(Diagnosis("hidden_layers", TEXT["hidden_layers"]))
-    return found + _notes(modified, dtypes, warnings)
+            symptom.append(Diagnosis("hidden_layers", TEXT["hidden_layers"]))
+    return found + _notes(modified, dtypes, warnings) + symptom
 
 
 def _right_per_sample(net: Network, run: Run) -> bool:

@@ -30,6 +30,32 @@ settings.register_profile("mutation", max_examples=50, derandomize=True, databas
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def _load_every_local_module() -> None:
+    """Hypothesis also draws numbers that appear as constants in the local modules loaded so far
+    (hypothesis.internal.conjecture.providers._get_local_constants), so a module first loaded
+    by one test changes the networks drawn by every later one: importing manual_backprop.xor
+    changed the network `check` finds first for catalogue/buggy/overflow_nan.py. Loading every
+    one of them before the first test makes the derandomized ci profile draw the same networks
+    whatever order the tests run in (pytest-xdist distributes them anew on every run)."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import manual_backprop
+    import reference
+    from reference.check_report import load_function
+
+    for package in (manual_backprop, reference):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            if not info.name.endswith(".__main__"):          # that one runs the command
+                importlib.import_module(info.name)
+    for path in sorted((Path(__file__).resolve().parent.parent / "catalogue").glob("*/*.py")):
+        load_function(f"{path}:backprop")
+
+
+_load_every_local_module()
+
+
 def pytest_sessionfinish(session) -> None:  # type: ignore[no-untyped-def]
     """In a pytest-xdist worker: hand this worker's counts to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)

@@ -54,7 +54,9 @@ def test_check_rejects_every_buggy_function_with_its_diagnosis(path: Path) -> No
         first = result.diagnosis[0]
         assert first.key == mod.EXPECTED_DIAGNOSIS and first.confirmed, str(result)
     net = result.network
-    assert net is not None and max(net.widths) <= 2 and net.m <= 2, "not shrunk:\n" + str(result)
+    width = getattr(mod, "SHRINKS_TO_WIDTH", 2)      # overflow_nan: 4, its docstring says why
+    assert net is not None and max(net.widths) <= width and net.m <= 2, (
+        "not shrunk:\n" + str(result))
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.stem)
