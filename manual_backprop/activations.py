@@ -162,13 +162,18 @@ def _in_place_to_pure(both: Callable[[Array], tuple[Array, Array]]
 #     r = 1/(1 + e) = σ(|z|) ≥ ½,   s = e·r = σ(−|z|) ≤ ½,
 #     σ(z) = r for z ≥ 0 and s for z < 0,   σ′(z) = σ(z)σ(−z) = s·r = e/(1 + e)²,
 # accurate even where σ rounds to 1 (σ(1 − σ) from a rounded σ would give 0 at z = 40).
-def _sigmoid_block(z: Array, e: Array, r: Array) -> None:
-    """z := σ(z), e := σ′(z); r is scratch."""
+def _e_and_r(z: Array, e: Array, r: Array) -> None:
+    """e := exp(−|z|), r := 1/(1 + e) = σ(|z|); z is left as it is."""
     np.abs(z, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)                            # e = exp(−|z|)
     np.add(e, 1.0, out=r)
     np.reciprocal(r, out=r)                     # r = 1/(1 + e) = σ(|z|)
+
+
+def _sigmoid_block(z: Array, e: Array, r: Array) -> None:
+    """z := σ(z), e := σ′(z); r is scratch."""
+    _e_and_r(z, e, r)
     np.copysign(r, z, out=z)                    # z := ±r, keeping only the sign of z
     np.multiply(e, r, out=e)                    # s = e·r = σ(−|z|)
     np.fmax(e, z, out=z)                        # A = σ(z) = max(s, ±r): r if z ≥ 0, s else
@@ -203,7 +208,9 @@ def _tanh_in_place(Z: Array) -> tuple[Array, Array]:
 
 
 def _tanh_prime(Z: Array) -> Array:
-    return _tanh_in_place(_own_copy(Z))[1]
+    G = _own_copy(Z)
+    _in_blocks(_tanh_prime_block, (G,), scratch=1)   # g′ alone: no tanh computed for nothing
+    return G
 
 
 # --- relu: g(z) = max(z, 0), g′(z) = 1 if z > 0 else 0 (g′(0) = 0, as jax) ---------------------
@@ -232,12 +239,8 @@ def _identity_both(Z: Array) -> tuple[Array, Array]:
 # The same e = exp(−|z|) as the sigmoid gives g′ = σ(z); log1p(e) is the second transcendental.
 def _softplus_block(z: Array, e: Array, r: Array, q: Array) -> None:
     """z := softplus(z), e := σ(z); r and q are scratch."""
-    np.abs(z, out=e)
-    np.negative(e, out=e)
-    np.exp(e, out=e)                            # e = exp(−|z|)
+    _e_and_r(z, e, r)                           # e = exp(−|z|), r = σ(|z|)
     np.log1p(e, out=q)                          # log1p(e) = log(1 + e^−|z|)
-    np.add(e, 1.0, out=r)
-    np.reciprocal(r, out=r)                     # r = 1/(1 + e) = σ(|z|)
     np.multiply(e, r, out=e)                    # s = e·r = σ(−|z|)
     np.copysign(r, z, out=r)                    # ±r, with the sign of z
     np.fmax(e, r, out=e)                        # g′ = σ(z) = max(s, ±r): r if z ≥ 0, s else
