@@ -26,7 +26,7 @@ import random
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 import manual_backprop as mb
 
+from .check_report import format_result
 from .diagnose import Diagnosis, diagnose
 from .jax_oracle import gradients
 from .strategies import ACTIVATION_NAMES, Network, networks
@@ -51,7 +52,7 @@ from .tolerances import (
 )
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "CheckResult", "Failure", "Outcome", "assert_backprop_correct",
-           "check_backprop", "evaluate", "main", "search_strategy"]
+           "check_backprop", "evaluate", "search_strategy"]
 
 F64 = NDArray[np.float64]
 Backprop = Callable[[list[NDArray[np.floating]], NDArray[np.floating], NDArray[np.floating]],
@@ -214,8 +215,6 @@ class CheckResult:
     warned: int = 0                    # networks on which numpy warned inside the function
 
     def __str__(self) -> str:
-        from .check_report import format_result
-
         return format_result(self)
 
 
@@ -298,11 +297,3 @@ def assert_backprop_correct(fn: Backprop, activation: str = "sigmoid", *,
     if not result.ok:
         raise AssertionError(str(result))
     return result
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``manual-backprop check FILE.py:FUNC`` (see ``reference.check_report``): 0 agree,
-    1 disagree, 2 usage error."""
-    from .check_report import main as _main
-
-    return _main(argv)

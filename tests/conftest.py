@@ -33,7 +33,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def _load_every_local_module() -> None:
     """Hypothesis also draws numbers that appear as constants in the local modules loaded so far
     (hypothesis.internal.conjecture.providers._get_local_constants), so a module first loaded
-    by one test changes the networks drawn by every later one: importing manual_backprop.xor
+    by one test changes the networks drawn by every later one: importing the xor module
     changed the network `check` finds first for catalogue/buggy/overflow_nan.py. Loading every
     one of them before the first test makes the derandomized ci profile draw the same networks
     whatever order the tests run in (pytest-xdist distributes them anew on every run)."""
@@ -43,10 +43,10 @@ def _load_every_local_module() -> None:
 
     import manual_backprop
     import reference
-    from reference.check_report import load_function
+    from manual_backprop.cli.check import load_function
 
     for package in (manual_backprop, reference):
-        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if not info.name.endswith(".__main__"):          # that one runs the command
                 importlib.import_module(info.name)
     for path in sorted((Path(__file__).resolve().parent.parent / "catalogue").glob("*/*.py")):

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import settings
 
 import reference
+from manual_backprop.cli.check import load_function, main
 from reference.check import check_backprop, evaluate
-from reference.check_report import load_function, main
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue"

@@ -16,9 +16,10 @@ from hypothesis import given
 
 import manual_backprop as mb
 import reference
-from manual_backprop.explain import WORKED_EXAMPLE, explain_network, main, to_json
-from manual_backprop.explain_io import FileFormatError, load_network
-from manual_backprop.explain_text import render
+from manual_backprop.cli.explain import main
+from manual_backprop.teaching.explain import WORKED_EXAMPLE, explain_network, to_json
+from manual_backprop.teaching.explain_text import render
+from manual_backprop.teaching.network_file import FileFormatError, load_network
 from reference import networks, rtol_for
 from tests.helpers import scale
 from tests.test_worked_example import A1, DW1, DW2, Y_HAT, Z2

@@ -56,7 +56,7 @@ def test_the_command_line_dispatches_subcommands(monkeypatch: pytest.MonkeyPatch
     """``manual-backprop xor ...`` is ``xor.main(...)`` with the rest of the arguments, given
     as a list or read from sys.argv (cli.main mutants: the dispatch test, the argument slice,
     sys.argv[1:])."""
-    from manual_backprop import xor
+    from manual_backprop.cli import xor
 
     args = ["--epochs", "2", "--hidden", "2", "--json"]
     direct = _xor_json(args, capsys, xor.main(args))
@@ -78,7 +78,7 @@ def test_the_command_line_without_a_subcommand_is_the_report(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """``manual-backprop --json`` is the verification report of the given arguments, not of
     sys.argv (cli.main mutants: ``args or ...`` and ``report_main(None)``)."""
-    from manual_backprop import report
+    from manual_backprop.cli import report
 
     monkeypatch.setattr(sys, "argv", ["pytest", "--not-an-option"])
     assert cli.main(["--json"]) == 0

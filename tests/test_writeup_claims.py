@@ -11,7 +11,7 @@ from hypothesis import find, given, settings
 
 import manual_backprop as mb
 import reference
-from manual_backprop.xor import THRESHOLDS, initial_weights, train
+from manual_backprop.teaching.xor import THRESHOLDS, initial_weights, train
 from reference import networks, rtol_for
 from reference.tolerances import underflow_floor
 from tests.helpers import jax_grad, kernel, scale

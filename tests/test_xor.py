@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import manual_backprop as mb
-from manual_backprop.xor import THRESHOLDS, X_XOR, Y_XOR, initial_weights, main, train
+from manual_backprop.cli.xor import main
+from manual_backprop.teaching.xor import THRESHOLDS, X_XOR, Y_XOR, initial_weights, train
 
 
 def test_the_data_and_initial_weights() -> None:
@@ -60,7 +61,7 @@ def test_both_runs_share_the_start_and_the_last_layers_first_step(seed: int) -> 
 
 @given(st.lists(st.floats(0.0, 1.0), max_size=30))
 def test_epochs_to_threshold_is_the_first_epoch_below_it(losses: list[float]) -> None:
-    from manual_backprop.xor import _first_below
+    from manual_backprop.teaching.xor import _first_below
 
     for t in THRESHOLDS:
         e = _first_below(losses, t)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .validation import validate_activations, validate_alpha, validate_network
+from ..validation import validate_activations, validate_alpha, validate_network
 
 __all__ = ["FileFormatError", "NetworkFile", "load_network"]
 

@@ -1,4 +1,4 @@
-"""``manual-backprop explain``: the lecture's derivation ("역전파 2", steps 1–4) with numbers.
+"""The lecture's derivation ("역전파 2", steps 1–4) with numbers.
 
 By default the worked example of lecture 8-3 (SPEC §6): a 2-3-2 sigmoid network, x = [1, 0]ᵀ,
 y = [1, 1]ᵀ. ``explain_network`` computes every quantity of the slides, indexed as in the
@@ -22,9 +22,6 @@ jax.grad (from ``reference``, imported on call) is shown beside the exact ΔW.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,11 +29,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .activations import ACTIVATIONS
-from .backprop import forward, gradients, loss, step
-from .validation import HIDDEN_ERRORS, validate_activations, validate_alpha, validate_network
+from ..activations import ACTIVATIONS
+from ..backprop import forward, gradients, loss, step
+from ..validation import HIDDEN_ERRORS, validate_activations, validate_alpha, validate_network
 
-__all__ = ["WORKED_EXAMPLE", "Explanation", "WeightTrace", "explain_network", "main", "to_json"]
+__all__ = ["WORKED_EXAMPLE", "Explanation", "WeightTrace", "explain_network", "to_json"]
 
 Array = NDArray[np.floating]
 
@@ -180,64 +177,3 @@ def to_json(ex: Explanation) -> dict[str, Any]:
                    "a_j": t.a_j, "terms": t.terms, "dw_jk": t.dw_jk,
                    "matrix_entry": t.matrix_entry},
     }
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="manual-backprop explain",
-        description="Replay the lecture's derivation (역전파 2, steps 1–4) with numbers: by "
-                    "default on the worked example of lecture 8-3, or on your own network "
-                    "(--file).")
-    p.add_argument("--file", metavar="FILE", help="your network: a .json or .npz file with "
-                   "weights W1..WL, X and Y (format: README, 'Teaching')")
-    p.add_argument("--activation", metavar="NAME[,NAME...]",
-                   help=f"one of {', '.join(ACTIVATIONS)}, or L names separated by commas "
-                        "(default: the file's, else sigmoid)")
-    p.add_argument("--alpha", type=float, help="step size α (default: the file's, else 0.5)")
-    p.add_argument("--weight", metavar="J,K", default="0,0",
-                   help="the weight w_jk of the last layer traced through step 3, counted from 0 "
-                        "(default 0,0; stored at W[L][K, J])")
-    p.add_argument("--json", action="store_true", help="print every quantity as one JSON object")
-    return p
-
-
-def _error(message: str) -> int:
-    print(f"manual-backprop explain: error: {message}", file=sys.stderr)
-    return 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    from .explain_io import FileFormatError, load_network
-
-    data = dict(WORKED_EXAMPLE)
-    if args.file is not None:
-        try:
-            net = load_network(args.file)
-        except FileFormatError as exc:
-            return _error(str(exc))
-        data = {"weights": net.weights, "X": net.X, "Y": net.Y,
-                "activation": net.activation or "sigmoid",
-                "alpha": WORKED_EXAMPLE["alpha"] if net.alpha is None else net.alpha}
-    if args.activation is not None:
-        names = [a.strip() for a in args.activation.split(",")]
-        data["activation"] = names[0] if len(names) == 1 else names
-    if args.alpha is not None:
-        data["alpha"] = args.alpha
-    try:
-        j, k = (int(i) for i in args.weight.split(","))
-    except ValueError:
-        return _error(f"--weight must be two whole numbers J,K such as 0,1; got {args.weight!r}")
-    try:
-        ex = explain_network(data["weights"], data["X"], data["Y"], data["activation"],
-                             data["alpha"], j, k)
-    except (TypeError, ValueError) as exc:
-        return _error(" ".join(str(exc).split()))
-    if args.json:
-        json.dump(to_json(ex), sys.stdout, ensure_ascii=False)
-        print()
-    else:
-        from .explain_text import render
-
-        print(render(ex, default_example=args.file is None))
-    return 0

@@ -1,4 +1,4 @@
-"""``manual-backprop xor``: the XOR network of lectures 9-2/9-3 (SPEC §7), trained twice.
+"""The XOR network of lectures 9-2/9-3 (SPEC §7), trained twice.
 
     A[0] = X = [[0, 0, 1, 1],          Y = [[0, 1, 1, 0]]          (one sample per column)
                 [0, 1, 0, 1]]
@@ -14,9 +14,6 @@ the lecture's hidden error E[1] = W[2]ᵀE[2] (hidden_error="lecture"), side by 
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,11 +21,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .backprop import forward, loss, step
-from .cli import positive_int
-from .validation import HIDDEN_ERRORS
+from ..backprop import forward, loss, step
+from ..validation import HIDDEN_ERRORS
 
-__all__ = ["THRESHOLDS", "X_XOR", "Y_XOR", "Run", "initial_weights", "main", "train"]
+__all__ = ["THRESHOLDS", "X_XOR", "Y_XOR", "Run", "initial_weights", "train"]
 
 F64 = NDArray[np.float64]
 Array = NDArray[np.floating]
@@ -101,78 +97,3 @@ def train(weights: Sequence[F64], epochs: int = 1000, alpha: float = 1.0,
     epochs_to = {t: _first_below(history, t) for t in thresholds}
     predictions = forward(W, X_XOR).A[-1].ravel().tolist()
     return Run(hidden_error, W, initial, history, predictions, epochs_to)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="manual-backprop xor",
-        description="Train the XOR network of lecture 9-2 (2-N-1, sigmoid, no biases, full "
-                    "batch) twice from the same initial weights: with the exact gradient and "
-                    "with the lecture's hidden error E[1] = W[2]ᵀE[2].")
-    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
-    p.add_argument("--epochs", type=positive_int, default=1000, help="default 1000")
-    p.add_argument("--alpha", type=_positive_float, default=1.0, help="step size α (default 1)")
-    p.add_argument("--hidden", type=positive_int, default=4,
-                   help="number of hidden nodes N (default 4)")
-    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
-    p.add_argument("--plot", metavar="FILE.png",
-                   help="write the loss curves and both decision regions to FILE.png "
-                        "(needs matplotlib: pip install '.[plot]')")
-    return p
-
-
-def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
-    ex, le = runs["exact"], runs["lecture"]
-    print(f"XOR 2-{args.hidden}-1, sigmoid, no biases, full batch; seed {args.seed}, "
-          f"{args.epochs} epochs, α = {args.alpha:g}")
-    print("Both runs start from the same weights, E = ½ΣΣ(Y − Ŷ)² = "
-          f"{ex.initial_loss:.6f}.\n")
-    print(f"{'':<24}{'exact (∂E/∂W)':>16}{'lecture (W[2]ᵀE[2])':>22}")
-    for (x1, x2), y, p, q in zip(X_XOR.T, Y_XOR[0], ex.predictions, le.predictions):
-        print(f"{f'ŷ({x1:.0f},{x2:.0f})  target {y:.0f}':<24}{p:>16.6f}{q:>22.6f}")
-    print(f"{'final loss E':<24}{ex.final_loss:>16.6f}{le.final_loss:>22.6f}")
-    for t in ex.epochs_to:
-        a, b = ex.epochs_to[t], le.epochs_to[t]
-        print(f"{f'epochs to E < {t:g}':<24}{'never' if a is None else a:>16}"
-              f"{'never' if b is None else b:>22}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.plot is not None:
-        from .xor_plot import matplotlib_missing
-
-        missing = matplotlib_missing()
-        if missing:
-            print(f"manual-backprop xor: error: {missing}", file=sys.stderr)
-            return 2
-    W0 = initial_weights(args.seed, args.hidden)
-    runs = {h: train(W0, args.epochs, args.alpha, h) for h in HIDDEN_ERRORS}
-    if args.json:
-        json.dump({h: r.to_json() for h, r in runs.items()}, sys.stdout)
-        print()
-    else:
-        _report(args, runs)
-    if args.plot is not None:
-        from .xor_plot import plot
-
-        try:
-            plot(runs, args.plot, title=f"XOR 2-{args.hidden}-1, seed {args.seed}, "
-                                        f"{args.epochs} epochs, α = {args.alpha:g}")
-        except OSError as exc:
-            print(f"manual-backprop xor: error: cannot write {args.plot}: {exc.strerror or exc}",
-                  file=sys.stderr)
-            return 2
-        if not args.json:
-            print(f"\nwrote {args.plot}")
-    return 0

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .backprop import forward
-
-if TYPE_CHECKING:
-    from .xor import Run
+from ..backprop import forward
+from .xor import X_XOR, Y_XOR, Run
 
 __all__ = ["INSTALL_HINT", "decision_grid", "figure", "matplotlib_missing", "plot"]
 
@@ -48,11 +46,9 @@ def plot(runs: Mapping[str, Run], path: str, title: str = "XOR") -> None:
 def figure(runs: Mapping[str, Run], title: str = "XOR") -> Any:
     """One matplotlib Figure: loss per epoch (log scale) and the decision regions of both runs.
 
-    runs: {"exact": Run, "lecture": Run} as returned by ``manual_backprop.xor.train``.
+    runs: {"exact": Run, "lecture": Run} as returned by ``manual_backprop.teaching.xor.train``.
     """
     from matplotlib.figure import Figure
-
-    from .xor import X_XOR, Y_XOR
 
     fig = Figure(figsize=(13, 4.2), layout="constrained")
     ax_loss, *ax_regions = fig.subplots(1, 3)

@@ -4,7 +4,7 @@ For every activation and a few architectures (the lecture's 2-3-2 example, XOR 2
 network and a single layer) it prints, per layer, the largest relative error of the exact
 kernel's ΔW[l] against ``jax.grad`` (float64 and float32) and against central finite
 differences, and how far the lecture's hidden error is from the gradient. Exit status 1 if the
-exact kernel disagrees anywhere. Needs the ``reference`` package (jax), imported on call.
+exact kernel disagrees anywhere.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .activations import ACTIVATIONS
-from .backprop import gradients
+import reference
+from reference.tolerances import max_relative_error
+
+from ..activations import ACTIVATIONS
+from ..backprop import gradients
 
 __all__ = ["Row", "main", "verify"]
 
@@ -56,10 +59,7 @@ def _architectures() -> list[tuple[str, list[F64], F64, F64]]:
 
 
 def verify() -> list[Row]:
-    """Compute the report's rows (imports jax through ``reference``)."""
-    import reference
-    from reference.tolerances import max_relative_error
-
+    """Compute the report's rows."""
     rows = []
     for net_name, W, X, Y in _architectures():
         for act in ACTIVATIONS:
@@ -98,8 +98,6 @@ def _fmt(x: float | None) -> str:
 
 
 def _print_table(rows: Sequence[Row]) -> None:
-    import reference
-
     print("manual_backprop — verification report")
     print("The hand-written ΔW[l] (hidden_error='exact') against jax.grad and finite differences.")
     print("Relative error = |ΔW − oracle| / condition scale of the entry (README, 'How errors are "

@@ -7,13 +7,11 @@ Headings carry the slides' Korean words with an English gloss; every number is p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from .explain import Explanation
+from .explain import Explanation
 
 __all__ = ["MAX_SAMPLES", "fmt", "matrix", "render", "side_by_side"]
 

@@ -1,0 +1,30 @@
+"""The argument types every command shares (argparse ``type=`` functions)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+__all__ = ["positive_float", "positive_int"]
+
+
+def positive_int(text: str) -> int:
+    """A whole number ≥ 1, for options like --epochs and --max-examples."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A finite number > 0, for options like --alpha."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
