@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,7 +18,24 @@ SUBCOMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Run a command; returns its exit status. A reader that goes away (``| head``) or Ctrl-C
+    ends the command quietly, as Unix tools do: exit status 141 or 130, no traceback."""
+    try:
+        status = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        try:                                   # nothing more can reach the reader: drop the
+            devnull = os.open(os.devnull, os.O_WRONLY)         # rest, so that the flush at
+            os.dup2(devnull, sys.stdout.fileno())             # exit cannot fail again
+        except (OSError, ValueError):
+            pass
+        return 128 + 13                        # as if killed by SIGPIPE
+    except KeyboardInterrupt:
+        return 128 + 2                         # as if killed by SIGINT
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[args[0]])
         return int(module.main(args[1:]))
