@@ -11,7 +11,8 @@ both dtypes and every activation mix; weights and inputs lie in [−4, 4], so ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -19,7 +20,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 
-__all__ = ["ACTIVATION_NAMES", "DTYPES", "Network", "networks"]
+import manual_backprop as mb
+
+from .tolerances import TAME_NET_INPUT
+
+__all__ = ["ACTIVATION_NAMES", "DTYPES", "Network", "networks", "tame"]
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus")
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -98,3 +103,21 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
         bs = [draw(hnp.arrays(dtype, (n[l + 1], 1), elements=_elements(dtype, bias_bound)))
               for l in range(L)]
     return Network(weights, X, Y, names, np.dtype(dtype), bs)
+
+
+def tame(net: Network) -> Network:
+    """``net`` with W[l] (and b[l]) scaled by a power of 2, layer by layer, until every net input
+    |Z[l]| ≤ TAME_NET_INPUT (exact: scaling by 2^-k changes no digit)."""
+    Ws = list(net.weights)
+    bs = None if net.biases is None else list(net.biases)
+    for l in range(len(Ws)):
+        part = mb.forward(Ws[: l + 1], net.X, net.activations[: l + 1],
+                          biases=None if bs is None else bs[: l + 1])
+        Z = part.Z[l + 1]
+        top = float(np.max(np.abs(Z))) if Z is not None and Z.size else 0.0
+        if top > TAME_NET_INPUT:
+            f = 2.0 ** -math.ceil(math.log2(top / TAME_NET_INPUT))
+            Ws[l] = Ws[l] * f
+            if bs is not None:
+                bs[l] = bs[l] * f
+    return replace(net, weights=Ws, biases=bs)

@@ -100,6 +100,9 @@ __all__ = [
     "FD_RTOL",
     "KINK_ULPS",
     "RTOL",
+    "TAME_NET_INPUT",
+    "UPDATE_ROUNDING",
+    "WRONG_RTOL",
     "GradientMismatch",
     "GradientsWithBiases",
     "assert_gradients_close",
@@ -127,6 +130,26 @@ truncation error h²·|f‴|/6 of D(h) (which reached 1.7e-6 of the scale in a t
 weights through identity layers into tanh) by O(h⁴·|f⁽⁵⁾|); both stay below 1e-6 of that scale
 (the largest ratio observed is printed by every test run)."""
 
+
+TAME_NET_INPUT = 10.0
+"""``check``'s line between wrong math and numerical caveats, part 1: a network is *tame* when
+every net input |Z[l]| ≤ 10. There every usual formula is accurate: the unstable ones lose
+digits only in a tail, by a factor ≈ e^|z| (log(1 + e^z) and ½(1 + tanh(z/2)) at z = −10 err
+by eps · e^10 ≈ 5e-12 relative, float64), and exp overflows only beyond |z| ≈ 709."""
+
+WRONG_RTOL = 1e-3
+"""``check``'s line, part 2: on a tame network, a function whose error exceeds 1e-3 of the
+condition scale has wrong math; below that, the difference is rounding (a "numerical caveat",
+as is every disagreement on a network that is not tame). A correct formula computed entirely
+in float32 errs by ≲ 100 · eps32 ≈ 1.2e-5 of the scale (the argument of ``RTOL``; an unstable
+float32 softplus at z = −10 errs by ≈ 1.2e-4); wrong math errs by O(1) (a sign, a factor 2 or
+1/m, a missing g′ ≤ 0.25): docs/checking.md shows the measured margins of the catalogue."""
+
+UPDATE_ROUNDING = 4.0
+"""``check --returns update``: ΔW is recovered as (W_before − W_after)/α, and the roundings of
+the update W − αΔW (≤ eps · |W_after| + eps · α|ΔW|), of the subtraction and of the division
+leave an absolute error ≤ UPDATE_ROUNDING · eps · (|W_before| + |W_after|) / α per entry,
+which is subtracted from the difference before dividing by the scale."""
 
 ACTIVATION_RTOL: dict[np.dtype, float] = {np.dtype(np.float64): 1e-10,
                                            np.dtype(np.float32): 1e-4}

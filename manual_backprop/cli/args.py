@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-__all__ = ["positive_float", "positive_int"]
+__all__ = ["depth", "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -27,4 +27,12 @@ def positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def depth(text: str) -> int:
+    """A network depth L from 1 to 4 (what ``check`` searches), for --layers."""
+    value = positive_int(text)
+    if value > 4:
+        raise argparse.ArgumentTypeError(f"expected a depth from 1 to 4, got {value}")
     return value

@@ -2,11 +2,14 @@
 ``reference.check_backprop`` and print its report.
 
     python -m manual_backprop check FILE.py:FUNC [--activation NAME] [--max-examples N]
-                                                 [--seed S]
+        [--seed S] [--layers N] [--layout rows] [--loss mean] [--returns update [--alpha A]]
+        [--hidden-error lecture] [--biases] [--strict] [--json]
 
-Exit status: 0 the function agrees with jax.grad on every network tried (one summary line);
-1 it disagrees (the minimal failing network, expected vs got, the diagnosis); 2 a usage error
-(one line on stderr: missing file, no such function, not callable, bad option).
+Exit status: 0 the function agrees with jax.grad on every network tried (one summary line),
+possibly with numerical caveats (listed); 1 its math is wrong (the minimal failing network,
+expected vs got, the diagnosis, a hint where another convention fits), or it has a caveat and
+--strict was given; 2 a usage error (one line on stderr: missing file, no such function, not
+callable, bad option).
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from reference.check import DEFAULT_MAX_EXAMPLES, check_backprop
+from reference.check import DEFAULT_MAX_EXAMPLES, CheckResult, check_backprop
+from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.strategies import ACTIVATION_NAMES
 
-from .args import positive_int
+from .args import depth, positive_float, positive_int
 
 __all__ = ["UsageError", "load_function", "main"]
 
@@ -84,7 +89,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Check your own backprop FUNC(weights, X, Y) -> "
                 "[ΔW[1], ..., ΔW[L]] against jax.grad on random networks; print the minimal "
-                "network on which it disagrees. Exit 0 agree, 1 disagree, 2 usage error.")
+                "network on which its math is wrong. Exit 0 agrees (possibly with numerical "
+                "caveats), 1 wrong (or a caveat with --strict), 2 usage error.")
     p.add_argument("target", metavar="FILE.py:FUNC",
                    help="the function, as path/to/file.py:name or package.module:name")
     p.add_argument("--activation", default="sigmoid", choices=ACTIVATION_NAMES,
@@ -94,20 +100,75 @@ def _parser() -> argparse.ArgumentParser:
                    metavar="N", help=f"networks to try (default {DEFAULT_MAX_EXAMPLES})")
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="seed of the search (default 0; the same seed gives the same report)")
+    c = p.add_argument_group("conventions (default: the lecture's)")
+    c.add_argument("--layers", type=depth, metavar="N",
+                   help="the function handles depth N only (1-4; default: any depth 1-4)")
+    c.add_argument("--layout", choices=LAYOUTS, default="columns",
+                   help="rows: X (m, n_0), Y (m, n_L), W[l] (n_{l-1}, n_l), ΔW returned so")
+    c.add_argument("--loss", choices=LOSSES, default="sum",
+                   help="mean: E = ½·(1/m)·ΣΣ(y − ŷ)² instead of ½ΣΣ(y − ŷ)²")
+    c.add_argument("--returns", choices=RETURNS, default="gradient",
+                   help="update: the function takes the step W := W − αΔW itself (returns the "
+                        "new weights, or changes them in place and returns None)")
+    c.add_argument("--alpha", type=positive_float, metavar="A",
+                   help="the step α of --returns update (default 1; a function with a fourth "
+                        "parameter is given it)")
+    c.add_argument("--hidden-error", choices=HIDDEN_ERRORS, default="exact",
+                   help="lecture: compare with the lecture's E[l] = W[l+1]ᵀE[l+1] (not the "
+                        "gradient)")
+    c.add_argument("--biases", action="store_true",
+                   help="FUNC(weights, biases, X, Y) returns ΔW and Δb, b[l] of shape (n_l, 1)")
+    p.add_argument("--strict", action="store_true",
+                   help="a numerical caveat (digits lost, inf/NaN for extreme net inputs) is a "
+                        "failure too")
+    p.add_argument("--json", action="store_true",
+                   help="print the verdict as one JSON object")
     return p
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return dict(max_examples=args.max_examples, seed=args.seed, layers=args.layers,
+                layout=args.layout, loss=args.loss, returns=args.returns, alpha=args.alpha,
+                hidden_error=args.hidden_error, biases=args.biases, strict=args.strict)
+
+
+def to_json(result: CheckResult) -> dict[str, Any]:
+    """The verdict as JSON (keys in English whatever the language): verdict, ok, networks,
+    max_error, diagnosis (keys), hint (the line, or null), hint_options, caveats (lines),
+    report (the full text), seconds."""
+    return {"verdict": result.verdict, "ok": result.ok, "networks": result.networks,
+            "max_error": result.max_error,
+            "diagnosis": [d.key for d in result.diagnosis],
+            "hint": None if result.hint is None else str(result.hint),
+            "hint_options": None if result.hint is None else result.hint.options,
+            "caveats": (result.caveats.lines(result.activation) if result.caveats else []),
+            "caveat_kinds": result.caveats.kinds if result.caveats else [],
+            "report": str(result), "seconds": round(result.seconds, 3)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (0, 1 or 2)."""
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        if args.alpha is not None and args.returns != "update":
+            raise UsageError("--alpha goes with --returns update")
         fn = load_function(args.target)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    result = check_backprop(fn, args.activation, max_examples=args.max_examples, seed=args.seed)
+    try:
+        result = check_backprop(fn, args.activation, **_options(args))
+    except MemoryError:
+        print(f"{PROG}: error: out of memory while running {args.target}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(to_json(result), ensure_ascii=False))
+        return 0 if result.ok else 1
     print(result)
     if not result.ok:
+        options = result.convention.options()
         print(f"\nReproduce: python -m manual_backprop check {args.target} --activation "
-              f"{args.activation} --max-examples {args.max_examples} --seed {args.seed}")
+              f"{args.activation}{' ' + options if options else ''}"
+              f"{' --strict' if args.strict else ''} --max-examples {args.max_examples} "
+              f"--seed {args.seed}")
     return 0 if result.ok else 1

@@ -1,0 +1,184 @@
+"""Numerical caveats: where a correct backprop loses digits or returns inf/NaN.
+
+``check`` calls a difference a *caveat* when it is rounding, not math: an error between the
+strict tolerance (1e-10) and ``WRONG_RTOL`` on a tame network, or any difference of values on
+a network with a net input beyond ±``TAME_NET_INPUT`` (see ``reference.check``). A
+``CaveatLog`` collects them over the search, and over a *probe*: one-weight networks
+W[1] = [[z]], W[2] = [[1]], X = [[1]] (one layer if the function handles only one, W[l] = [[1]]
+after the first layer if it needs more) with Y = Ŷ + 1, so that the net input of the first
+layer is exactly z, ΔW[1] shows g′(z) and ΔW[2] shows g(z), and nothing cancels; z runs over ±1, ±2, ±5, ..., ±1e4. The probe says, per z, how many significant
+digits the function keeps, which a random search can only hint at.
+
+Digits kept = −log10(relative error), at most 16 (float64's 15.95); "none" for NaN, ±inf or an
+overflow exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+import manual_backprop as mb
+
+from .conventions import Convention
+from .evaluate import Outcome
+from .strategies import Network
+
+__all__ = ["PROBE_Z", "STABLE", "Caveat", "CaveatLog", "digits", "probe_networks"]
+
+PROBE_Z = (1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 50.0, 100.0, 200.0,
+           355.0, 400.0, 709.0, 710.0, 745.0, 800.0, 1e3, 1e4)
+"""|z| of the probe's one-weight networks (both signs): where exp overflows (709.78), where
+(1 + e^−z)² does (≈ 355), and the tails where 1 + e^z rounds to 1 (z < −37)."""
+
+STABLE = {
+    "sigmoid": "σ(z) = 1/(1 + e^−z) for z ≥ 0 and e^z/(1 + e^z) for z < 0 (one exp of −|z|, "
+               "never overflows; scipy.special.expit does this), and σ′ = σ(1 − σ) or "
+               "e^−|z|/(1 + e^−|z|)²",
+    "tanh": "np.tanh(z) (never overflows) and tanh′ = 1 − tanh(z)², or 4/(e^z + e^−z)² "
+            "written with e^−2|z|",
+    "softplus": "softplus(z) = max(z, 0) + log1p(e^−|z|) (np.logaddexp(0, z)) and "
+                "g′ = σ(z) computed as for sigmoid",
+    "relu": "relu(z) = max(z, 0) and relu′ = (z > 0): nothing to lose",
+    "leaky_relu": "max(z, 0.01 z) and g′ = 1 for z > 0, 0.01 for z < 0: nothing to lose",
+    "identity": "g(z) = z and g′ = 1: nothing to lose",
+}
+"""A formula that keeps every digit for every finite z, per activation."""
+
+
+def digits(error: float) -> float:
+    """Significant digits kept at relative error ``error`` (0 for NaN/inf, at most 16)."""
+    if not math.isfinite(error):
+        return 0.0
+    if error <= 1e-16:
+        return 16.0
+    return max(0.0, min(16.0, -math.log10(error)))
+
+
+@dataclass
+class Caveat:
+    """One network with a caveat: what happened and its most extreme net input."""
+
+    kind: str               # "rounding" or "nonfinite" (NaN, ±inf, an overflow exception)
+    error: float            # relative error (inf for nonfinite)
+    net_input: float        # the net input of largest magnitude (the probe: z itself)
+    probe: bool = False
+    float32: bool = False   # the function returned float32 arrays
+
+
+@dataclass
+class CaveatLog:
+    """The caveats of one check: from the search and from the probe (``probe`` holds every
+    probe point, caveat or not, as (z, relative error))."""
+
+    search: list[Caveat] = field(default_factory=list)
+    probe: list[tuple[float, float]] = field(default_factory=list)
+    probed: list[Caveat] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.search or self.probed)
+
+    @staticmethod
+    def _caveat(outcome: Outcome, probe: bool) -> Caveat:
+        f = outcome.failure
+        nonfinite = f is not None and f.kind in ("nan", "raised")
+        return Caveat("nonfinite" if nonfinite else "rounding",
+                      math.inf if nonfinite else outcome.error, outcome.net_input, probe,
+                      any(d == "float32" for d in outcome.dtypes))
+
+    def add(self, net: Network, outcome: Outcome) -> None:
+        """Record a search network whose outcome was a caveat."""
+        self.search.append(self._caveat(outcome, False))
+
+    def add_probe(self, net: Network, outcome: Outcome) -> None:
+        """Record a probe network (every one: the probe also shows where nothing is lost)."""
+        c = self._caveat(outcome, True)
+        z = float(net.weights[0][0, 0])
+        self.probe.append((z, c.error if outcome.severity != "ok" else outcome.error))
+        if outcome.severity == "caveat":
+            self.probed.append(c)
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of caveat found: "rounding", "nonfinite" and/or "float32"."""
+        every = self.search + self.probed
+        out = sorted({c.kind for c in every})
+        if any(c.float32 for c in every) or self._everywhere():
+            out.append("float32")
+        return out
+
+    def _everywhere(self) -> bool:
+        """Digits lost at every probe point, even |z| ≤ 2: float32 arithmetic inside."""
+        small = [e for z, e in self.probe if abs(z) <= 2]
+        return bool(small) and all(1e-9 < e < 1e-3 for e in small)
+
+    def worst(self) -> float:
+        return max((c.error for c in self.search + self.probed), default=0.0)
+
+    def lines(self, activation: str) -> list[str]:
+        """The report: what was lost where, and the formula that keeps every digit there."""
+        out = []
+        rounding = [c for c in self.search if c.kind == "rounding"]
+        nonfinite = [c for c in self.search if c.kind == "nonfinite"]
+        if rounding:
+            worst = max(c.error for c in rounding)
+            out.append(f"rounding: on {len(rounding)} of the networks tried the relative error "
+                       f"exceeds 1e-10 (at most {worst:.2g}, {digits(worst):.0f} significant "
+                       f"digits kept); {_inputs(rounding)}")
+        if nonfinite:
+            out.append(f"NaN, ±inf or an overflow: on {len(nonfinite)} of the networks tried; "
+                       f"{_inputs(nonfinite)}")
+        if self.probe:
+            out.append("one weight, W[1] = [[z]] (then W[2] = [[1]]), X = [[1]]: "
+                       + _probe_text(self.probe))
+        if "float32" in self.kinds:
+            out.append("about 7 significant digits where float64 keeps 16: the function "
+                       "computes (or returns) float32; compute in float64")
+        out.append(f"stable: {STABLE[activation]}")
+        return out
+
+
+def _inputs(caveats: list[Caveat]) -> str:
+    zs = [c.net_input for c in caveats]
+    closest = min(zs, key=abs)
+    signs = {z < 0 for z in zs if abs(z) > 10}
+    side = ("all of them with a net input below −10" if signs == {True} else
+            "all of them with a net input above 10" if signs == {False} else
+            "with net inputs on both sides")
+    if all(abs(z) > 10 for z in zs):
+        return f"{side}; the least extreme z = {closest:.4g}"
+    return f"most extreme net inputs from z = {min(zs):.4g} to {max(zs):.4g}"
+
+
+def _probe_text(points: list[tuple[float, float]]) -> str:
+    lossy = sorted((z, e) for z, e in points if not e <= 1e-10)
+    if not lossy:
+        return "every digit for every z tried (|z| from 1 to 1e4)"
+    shown = [f"z = {z:g}: {'NaN/inf' if not math.isfinite(e) else f'{e:.2g}'} "
+             f"({digits(e):.0f} digits)" for z, e in lossy]
+    if len(shown) > 8:
+        shown = [*shown[:4], "…", *shown[-3:]]
+    return "digits lost at " + ", ".join(shown) + "; every digit elsewhere"
+
+
+def probe_networks(activation: str, conv: Convention) -> list[Network]:
+    """The one-weight networks of the probe (module doc), in the order z = +1, −1, +2, −2, …"""
+    L = conv.layers or 2
+    out = []
+    for size in PROBE_Z:
+        for z in (size, -size):
+            W: list[NDArray[np.floating]] = [np.array([[z]]),
+                                             *(np.ones((1, 1)) for _ in range(L - 1))]
+            X = np.ones((1, 1))
+            bs: list[NDArray[np.floating]] | None = (
+                [np.zeros((1, 1)) for _ in range(L)] if conv.biases else None)
+            with np.errstate(all="ignore"):
+                Y_hat = mb.forward(W, X, activation).A[-1]
+            Y = Y_hat + 1.0
+            if not np.all(np.isfinite(Y)):
+                continue
+            out.append(Network(W, X, Y, [activation] * L, np.dtype(np.float64), bs))
+    return out

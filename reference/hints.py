@@ -1,0 +1,153 @@
+"""Hints: when a function is wrong under the convention it was checked with, is there another
+under which it is right? ("rerun with --layout rows").
+
+``find_hint`` tries every combination of the conventions of ``reference.conventions`` that
+differ from the given one (depth, layout, loss, update style, the lecture's hidden error,
+biases), fewest changes first. A candidate fits when the function is not wrong under it on the
+failing network (when that network suits the candidate) and on ``MORE_NETWORKS`` (20) more
+random tame networks; the first that fits is the hint. For an update whose step the function
+chooses itself, α is estimated from the first network ((W_before − W_after)/ΔW, rounded to three
+digits) and then verified like everything else. The search stops after ``DEADLINE`` seconds.
+A hint never changes the verdict: the function is still wrong as it was called.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .conventions import (
+    HIDDEN_ERRORS,
+    LAYOUTS,
+    LOSSES,
+    RETURNS,
+    Call,
+    Convention,
+    _positional_parameters,
+    call,
+    interpret,
+    passes_alpha,
+)
+from .evaluate import evaluate, expected
+from .strategies import Network, tame
+
+__all__ = ["DEADLINE", "MORE_NETWORKS", "Hint", "candidates", "find_hint"]
+
+MORE_NETWORKS = 20
+DEADLINE = 3.0
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A convention under which the function agrees, and on how many networks it was seen."""
+
+    convention: Convention
+    networks: int
+
+    @property
+    def options(self) -> str:
+        return self.convention.options()
+
+    def __str__(self) -> str:
+        what = "the lecture's rule" if self.convention.hidden_error == "lecture" else "jax.grad"
+        return (f"Hint: it agrees with {what} if {' and '.join(self.convention.phrases())} "
+                f"(checked on {self.networks} networks): rerun with {self.options}")
+
+
+def candidates(fn: Callable[..., Any], conv: Convention) -> list[Convention]:
+    """Every other convention worth trying for ``fn``, fewest changes from ``conv`` first."""
+    n = _positional_parameters(fn)
+    biases = [conv.biases] + ([not conv.biases] if n is None or n >= 4 else [])
+    out = []
+    for layers, layout, loss, returns, hidden, b in itertools.product(
+            [conv.layers] if conv.layers is not None else [None, 1, 2, 3, 4],
+            sorted(LAYOUTS, key=lambda v: v != conv.layout),
+            sorted(LOSSES, key=lambda v: v != conv.loss),
+            sorted(RETURNS, key=lambda v: v != conv.returns),
+            sorted(HIDDEN_ERRORS, key=lambda v: v != conv.hidden_error), biases):
+        c = Convention(layers, layout, loss, returns, conv.alpha if returns == "update" else None,
+                       hidden, b)
+        if c != conv:
+            out.append(c)
+    changed = [(sum(getattr(c, f) != getattr(conv, f) for f in
+                    ("layers", "layout", "loss", "returns", "hidden_error", "biases")), i)
+               for i, c in enumerate(out)]
+    return [out[i] for _, i in sorted(changed)]
+
+
+def _tame_networks(activation: str, layers: int | None, biases: bool, seed: int, count: int
+                   ) -> list[Network]:
+    rng = np.random.default_rng([seed, layers or 0, int(biases)])
+    out = []
+    for _ in range(count):
+        L = layers or int(rng.integers(1, 5))
+        n = rng.integers(1, 5, L + 1)
+        m = int(rng.integers(1, 5))
+        W: list[NDArray[np.floating]] = [rng.uniform(-2, 2, (int(n[l + 1]), int(n[l])))
+                                         for l in range(L)]
+        X, Y = rng.uniform(-2, 2, (int(n[0]), m)), rng.uniform(-1, 1, (int(n[-1]), m))
+        bs: list[NDArray[np.floating]] | None = (
+            [rng.uniform(-1, 1, (int(n[l + 1]), 1)) for l in range(L)] if biases else None)
+        out.append(tame(Network(W, X, Y, [activation] * L, np.dtype(np.float64), bs)))
+    return out
+
+
+def _estimated_alpha(fn: Callable[..., Any], net: Network, cand: Convention) -> float | None:
+    """The step α of an update that ``fn`` takes itself, from one network; None if it is not
+    one positive number for every entry."""
+    trial = replace(cand, alpha=1.0)
+    got = interpret(call(fn, net, trial), net, trial)
+    if got.failure is not None or got.dW is None:
+        return None
+    want, _ = expected(net, cand)
+    ratios = [g[np.abs(e) > 1e-3 * np.abs(e).max()] / e[np.abs(e) > 1e-3 * np.abs(e).max()]
+              for g, e in zip(got.dW, want) if np.abs(e).max() > 0]
+    if not ratios:
+        return None
+    r = np.concatenate(ratios)
+    alpha = float(np.median(r))
+    if not np.isfinite(alpha) or alpha <= 0:
+        return None
+    return float(f"{alpha:.3g}")
+
+
+def find_hint(fn: Callable[..., Any], activation: str, conv: Convention, failing: Network,
+              seed: int) -> Hint | None:
+    """The first convention (``candidates`` order) under which ``fn`` is not wrong on
+    ``failing`` (where it suits) and on ``MORE_NETWORKS`` more tame networks; None if none
+    fits (or the search ran past ``DEADLINE`` seconds)."""
+    start = time.perf_counter()
+    pools: dict[tuple[int | None, bool], list[Network]] = {}
+    calls: dict[tuple[int, str, bool, bool, float], Call] = {}
+
+    def fits(net: Network, cand: Convention) -> bool:
+        key = (id(net), cand.layout, cand.biases, passes_alpha(fn, cand), cand.step)
+        if key not in calls:
+            calls[key] = call(fn, net, cand)
+        return bool(evaluate(fn, net, cand, calls[key]).severity != "wrong")
+
+    for cand in candidates(fn, conv):
+        if time.perf_counter() - start > DEADLINE:
+            return None
+        pool_key = (cand.layers, cand.biases)
+        if pool_key not in pools:
+            pools[pool_key] = _tame_networks(activation, cand.layers, cand.biases, seed,
+                                             MORE_NETWORKS + 1)
+        suits = (cand.biases == conv.biases
+                 and (cand.layers is None or cand.layers == len(failing.weights)))
+        nets = ([failing] if suits else []) + pools[pool_key][: MORE_NETWORKS + (not suits)]
+        if cand.returns == "update" and not passes_alpha(fn, cand):
+            alpha = _estimated_alpha(fn, nets[0], cand)
+            if alpha is None:
+                continue
+            cand = replace(cand, alpha=alpha)
+        if all(fits(net, cand) for net in nets):
+            return Hint(cand, len(nets))
+    return None
