@@ -3,11 +3,12 @@
 ``check`` calls a difference a *caveat* when it is rounding, not math: an error between the
 strict tolerance (1e-10) and ``WRONG_RTOL`` on a tame network, or any difference of values on
 a network with a net input beyond ±``TAME_NET_INPUT`` (see ``reference.check``). A
-``CaveatLog`` collects them over the search, and over a *probe*: one-weight networks
-W[1] = [[z]], W[2] = [[1]], X = [[1]] (one layer if the function handles only one, W[l] = [[1]]
-after the first layer if it needs more) with Y = Ŷ + 1, so that the net input of the first
-layer is exactly z, ΔW[1] shows g′(z) and ΔW[2] shows g(z), and nothing cancels; z runs over ±1, ±2, ±5, ..., ±1e4. The probe says, per z, how many significant
-digits the function keeps, which a random search can only hint at.
+``CaveatLog`` collects them over the search, and over a *probe*: networks W[1] = [[z]],
+W[2] = [[1]], X = [[1]] (one layer if the function handles only one, W[l] = [[1]] after the
+first if it needs more) with Y = Ŷ + 1, so that the first net input is exactly z, ΔW[1] shows
+g′(z), ΔW[2] shows g(z), and nothing cancels; z runs over ±1, ±2, ±5, ..., ±1e4. The probe
+says, per z, how many significant digits the function keeps, which a random search can only
+hint at.
 
 Digits kept = −log10(relative error), at most 16 (float64's 15.95); "none" for NaN, ±inf or an
 overflow exception.
