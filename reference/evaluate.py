@@ -46,6 +46,7 @@ class Outcome:
     expected: list[F64] | None = None
     expected_db: list[F64] | None = None
     error: float = 0.0                         # largest relative error over compared layers
+    wrong_error: float = 0.0                   # the same where values underflow in float32
     compared_from: int = 1                     # layers compared_from..L were compared
     net_input: float = 0.0                     # the net input Z[l] of largest magnitude
     modified: list[str] = field(default_factory=list)
@@ -89,13 +90,14 @@ def expected(net: Network, conv: Convention) -> tuple[list[F64], list[F64] | Non
             None if db is None else [np.asarray(d, dtype=np.float64) for d in db])
 
 
-def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted) -> None:
+def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int,
+              dtype: type) -> list[tuple[float, int, str, F64, F64, F64]]:
+    """Per compared layer: (largest relative error, l, "ΔW" or "Δb", got, expected, scale),
+    with the condition scale whose underflow floor is that of ``dtype``."""
     assert got.dW is not None and out.expected is not None and got.slack is not None
     L = len(net.weights)
-    k = _kink_layer(net)
-    out.compared_from = k + 1
     scale = condition_scale(net.weights, net.X, net.Y, net.activations, conv.hidden_error,
-                            np.float64, biases=_biases(net) if conv.biases else None)
+                            dtype, biases=_biases(net) if conv.biases else None)
     sW, sb = (scale.dW, scale.db) if conv.biases else (scale, [])  # type: ignore[union-attr]
     pairs = [(got.dW[i], out.expected[i], sW[i], got.slack[i], i + 1, "ΔW") for i in range(L)]
     if got.db is not None and out.expected_db is not None:
@@ -108,7 +110,17 @@ def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted) -> 
         diff = np.maximum(np.abs(g - e) - slack, 0.0)
         rel = np.where(diff == 0, 0.0, diff / s)
         errors.append((float(rel.max()), l, symbol, g, e, s))
-    out.error = max((r for r, *_ in errors), default=0.0)
+    return errors
+
+
+def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted) -> None:
+    k = _kink_layer(net)
+    out.compared_from = k + 1
+    errors = _relative(got, out, net, conv, k, np.float64)
+    out.error = out.wrong_error = max((r for r, *_ in errors), default=0.0)
+    if out.error > WRONG_RTOL:       # wrong math, or values that underflow in float32?
+        out.wrong_error = max((r for r, *_ in _relative(got, out, net, conv, k, np.float32)),
+                              default=0.0)
     bad = [x for x in errors if x[0] > _STRICT]
     if not bad:
         return
@@ -130,7 +142,7 @@ def _severity(out: Outcome) -> str:
         return "caveat" if not out.tame and f.exception in _ARITHMETIC else "wrong"
     if f.kind == "nan":
         return "wrong" if out.tame else "caveat"
-    return "wrong" if out.tame and out.error > WRONG_RTOL else "caveat"
+    return "wrong" if out.tame and out.wrong_error > WRONG_RTOL else "caveat"
 
 
 def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = None,

@@ -143,7 +143,10 @@ condition scale has wrong math; below that, the difference is rounding (a "numer
 as is every disagreement on a network that is not tame). A correct formula computed entirely
 in float32 errs by ≲ 100 · eps32 ≈ 1.2e-5 of the scale (the argument of ``RTOL``; an unstable
 float32 softplus at z = −10 errs by ≈ 1.2e-4); wrong math errs by O(1) (a sign, a factor 2 or
-1/m, a missing g′ ≤ 0.25): docs/checking.md shows the measured margins of the catalogue."""
+1/m, a missing g′ ≤ 0.25): docs/checking.md shows the measured margins of the catalogue.
+For this decision the condition scale has float32's underflow floor (tiny32/eps32 ≈ 1e-31,
+see ``underflow_floor``): a float32 computation flushes values below 1e-38 to 0, and the
+difference that makes is rounding, not math."""
 
 UPDATE_ROUNDING = 4.0
 """``check --returns update``: ΔW is recovered as (W_before − W_after)/α, and the roundings of
