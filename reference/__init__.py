@@ -8,7 +8,9 @@
 * ``tolerances`` — the one place where tolerances and the error measure are defined;
 * ``strategies`` — Hypothesis strategies that generate random networks.
 
-Importing this module switches jax to 64-bit mode (``jax_enable_x64``).
+Importing this module leaves jax's configuration alone: the oracles compute in float64 in
+jax's 64-bit mode switched on for each call only (``reference.jax_scope``), so a float32 jax
+program that imports ``reference`` keeps computing in float32.
 """
 
 from . import strategies, tolerances
