@@ -1,7 +1,7 @@
 """Every built-in g and g′ against 50-digit mpmath, and against jax at the kinks.
 
 This is where the kernel's accuracy in the saturated region is proven: jax.grad derives σ′ and
-tanh′ from the rounded σ and tanh and cannot (see reference/tolerances.py).
+tanh′ from the rounded σ and tanh and cannot (see docs/numerics.md).
 """
 
 from __future__ import annotations
