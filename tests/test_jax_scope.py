@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 SCRIPT = textwrap.dedent("""
     import jax
@@ -66,7 +67,7 @@ STEPS = ["import", "gradients", "gradients(custom g, biases)", "gradients_unpadd
 
 def test_reference_computes_in_float64_and_leaves_jax_in_32_bit_mode() -> None:
     out = subprocess.run([sys.executable, "-W", "error", "-c", SCRIPT], capture_output=True,
-                         text=True)
+                         text=True, cwd=Path(__file__).resolve().parent.parent)   # this checkout
     assert out.returncode == 0, out.stderr
     seen = {step: (default, result)
             for step, default, result in (line.split("|") for line in out.stdout.splitlines())}
