@@ -74,13 +74,17 @@ class Parameters(NamedTuple):
 
 Biases = dict[int, Array] | None
 
-# _QUIET_BLAS: why the public functions compute under np.errstate(invalid="ignore"). OpenBLAS
-# (0.3.31 here) sometimes raises the FE_INVALID flag in float32 matrix products of strided or
-# transposed *finite* operands (it computes on padding), which numpy reports as "invalid value
-# encountered in matmul": a flaky warning found by the thorough Hypothesis profile (numpy issues
-# #13173, #24067). Ignoring it hides nothing: the inputs are validated finite, every built-in
-# g and g′ is finite for finite z and a custom one is checked, so a real NaN needs an overflow
-# (inf) first, and overflow still warns.
+def _quiet_blas() -> np.errstate:
+    """``np.errstate(invalid="ignore")``, which the public functions compute under.
+
+    OpenBLAS (0.3.31 here) sometimes raises the FE_INVALID flag in float32 matrix products of
+    strided or transposed *finite* operands (it computes on padding), which numpy reports as
+    "invalid value encountered in matmul": a flaky warning found by the thorough Hypothesis
+    profile (numpy issues #13173, #24067). Ignoring it hides nothing: the inputs are validated
+    finite, every built-in g and g′ is finite for finite z and a custom one is checked, so a
+    real NaN needs an overflow (inf) first, and overflow still warns.
+    """
+    return np.errstate(invalid="ignore")
 
 
 def _activate(g: Activation, Z: Array) -> tuple[Array, Array]:
@@ -109,7 +113,7 @@ def _gradients(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation]
 
     Returns ([ΔW[1..L]], [Δb[1..L]]); the second list is empty when b is None.
     """
-    with np.errstate(invalid="ignore"):       # see _QUIET_BLAS
+    with _quiet_blas():
         return _backward(W, X, Y, g, exact, b)
 
 
@@ -163,7 +167,7 @@ def forward(weights: Sequence[ArrayLike], X: ArrayLike,
     g = validate_activations(activation, len(W))
     Z: list[Array | None] = [None]
     A = [A0.copy()]
-    with np.errstate(invalid="ignore"):       # see _QUIET_BLAS
+    with _quiet_blas():
         for l in range(1, len(W) + 1):
             Z_l = W[l - 1] @ A[l - 1]         # Z[l] = W[l] A[l−1]
             if bs is not None:
@@ -182,7 +186,7 @@ def loss(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
     (n_l, 1). Returns a Python float.
     """
     W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
-    with np.errstate(invalid="ignore"):       # see _QUIET_BLAS
+    with _quiet_blas():
         A, _ = _forward(W, X_, g, b)
     E_L = Y_ - A[len(W)]                      # E[L] = Y − Ŷ
     return 0.5 * float(np.sum(E_L * E_L))

@@ -5,10 +5,13 @@
 * ``check_activation`` — a user's g′ against jax.grad of g (or finite differences), with a report;
 * ``check_backprop`` / ``assert_backprop_correct`` — a user's whole backprop function against
   jax.grad on Hypothesis-generated networks, with the minimal failing network and a diagnosis;
-* ``tolerances`` — the one place where tolerances and the error measure are defined;
+* ``tolerances`` — the tolerances, and (re-exported from ``condition`` and ``compare``) the
+  error measure: the condition scale and the comparisons (explained in docs/numerics.md);
 * ``strategies`` — Hypothesis strategies that generate random networks.
 
-Importing this module switches jax to 64-bit mode (``jax_enable_x64``).
+Importing this module leaves jax's configuration alone: the oracles compute in float64 in
+jax's 64-bit mode switched on for each call only (``reference.jax_scope``), so a float32 jax
+program that imports ``reference`` keeps computing in float32.
 """
 
 from . import strategies, tolerances

@@ -11,9 +11,11 @@ jax-traceable (written with ``jax.numpy`` or plain arithmetic), else — or with
 with h = eps^(1/3); there, points where the forward and backward differences disagree (g′
 jumps inside the stencil: a kink) are skipped and counted. Each point's error is divided by
 |g′(z)| + |g(z)| / max(1, |z|) + tiny / eps and compared with ``ACTIVATION_RTOL`` or
-``ACTIVATION_FD_RTOL`` (their reasoning is in ``reference/tolerances.py``). At a kink the
+``ACTIVATION_FD_RTOL`` (their reasoning is in ``docs/numerics.md``). At a kink the
 expected value is jax's convention (relu′(0) = 0, leaky_relu′(0) = 1), as in the kernel.
 A g′ that returns non-finite values, the wrong shape, or emits a floating-point warning fails.
+g (the reference side) is evaluated in jax's 64-bit mode, switched on for the call only; g′ is
+called as it is, in whatever mode the caller's jax is in.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import jax_oracle  # noqa: F401  (switches jax to 64-bit mode)
+from .jax_scope import x64
 from .tolerances import ACTIVATION_FD_RTOL, ACTIVATION_RTOL
 
 __all__ = ["ActivationCheck", "check_activation"]
@@ -156,14 +158,15 @@ def check_activation(g: Any, g_prime: Callable[[Any], Any] | None = None, *,
             over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         got_raw = np.asarray(g_prime(pts.astype(dt)))
-        expected = _jax_derivative(g, pts) if method in ("auto", "jax") else None
-        if expected is None and method == "jax":
-            raise TypeError(f"{name}: jax cannot trace g; use method='fd' or 'auto'")
-        used = "jax.grad" if expected is not None else "finite differences"
-        kink = np.zeros(pts.shape, dtype=bool)
-        if expected is None:
-            expected, kink = _finite_difference(g, pts)
-        g_values = _numpy(g, pts)
+        with x64():                     # the reference side, in float64 (a jax g too)
+            expected = _jax_derivative(g, pts) if method in ("auto", "jax") else None
+            if expected is None and method == "jax":
+                raise TypeError(f"{name}: jax cannot trace g; use method='fd' or 'auto'")
+            used = "jax.grad" if expected is not None else "finite differences"
+            kink = np.zeros(pts.shape, dtype=bool)
+            if expected is None:
+                expected, kink = _finite_difference(g, pts)
+            g_values = _numpy(g, pts)
     problems += list(dict.fromkeys(f"warning while evaluating: {w.category.__name__}: "
                                    f"{w.message}" for w in caught))
     if got_raw.shape != pts.shape:

@@ -1,9 +1,9 @@
 """The first oracle: ``jax.grad`` of E = ½ΣΣ(Y − Ŷ)², built from ``jax.nn`` activations.
 
-Nothing here uses the manual formulas. 64-bit mode is switched on when ``reference`` is
-imported, and every computation runs in float64 whatever the input dtype (a float32 input is
-exactly representable in float64, so the oracle gives the exact-arithmetic gradient of the
-very numbers the float32 kernel saw, up to float64 rounding).
+Nothing here uses the manual formulas. Every computation runs in float64 whatever the input
+dtype (a float32 input is exactly representable in float64, so the oracle gives the
+exact-arithmetic gradient of the very numbers the float32 kernel saw, up to float64 rounding),
+in jax's 64-bit mode switched on for the call only (``reference.jax_scope``).
 
 Fresh shapes are cheap: each network is zero-padded to a bucket of shapes (every width and the
 batch rounded up to a power of two, at least 8) and the loss is masked to the real outputs and
@@ -37,15 +37,13 @@ from functools import lru_cache, partial
 from typing import Any, overload
 
 import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from numpy.typing import ArrayLike, NDArray
 
-jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
-
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
-from jax import lax  # noqa: E402
-from numpy.typing import ArrayLike, NDArray  # noqa: E402
-
-from .tolerances import GradientsWithBiases  # noqa: E402
+from .jax_scope import in_x64
+from .tolerances import GradientsWithBiases
 
 __all__ = ["JAX_ACTIVATIONS", "activation_names", "gradients", "gradients_unpadded",
            "jax_activation", "loss"]
@@ -64,6 +62,7 @@ _NAMES = tuple(JAX_ACTIVATIONS)
 _BRANCHES = tuple(JAX_ACTIVATIONS[n] for n in _NAMES)
 
 
+@in_x64
 def jax_activation(activation: Any, where: str = "activation") -> Callable[[Any], Any] | str:
     """A built-in name, or the jax-traceable g of a custom activation (see the module doc)."""
     if isinstance(activation, str):
@@ -194,6 +193,7 @@ def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 @overload
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
               activation: Any = ..., *, biases: Sequence[ArrayLike]) -> GradientsWithBiases: ...
+@in_x64
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
               activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None
               ) -> list[F64] | GradientsWithBiases:
@@ -212,6 +212,7 @@ def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
     return GradientsWithBiases(dW, [np.asarray(G)[: b.shape[0]] for G, b in zip(gb, bs)])
 
 
+@in_x64
 def loss(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
          activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None) -> float:
     """E = ½ΣΣ(Y − Ŷ)² computed by jax in float64 (same padding as ``gradients``)."""
@@ -226,6 +227,7 @@ def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                        activation: Any = ..., *, biases: Sequence[ArrayLike]
                        ) -> GradientsWithBiases: ...
+@in_x64
 def gradients_unpadded(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                        activation: Any = "sigmoid", *, biases: Sequence[ArrayLike] | None = None
                        ) -> list[F64] | GradientsWithBiases:

@@ -1,5 +1,5 @@
 """The six built-in activations in plain float64 numpy, for the reference's own computations
-(the condition scale in ``tolerances.py`` and the forward pass of ``finite_differences.py``).
+(the condition scale in ``condition.py`` and the forward pass of ``finite_differences.py``).
 
 Written independently of the kernel's ``manual_backprop/activations.py`` (same accuracy goal:
 no rounding of σ(−38) = 3e-17 to 0). An activation is a built-in name, an object whose ``name``

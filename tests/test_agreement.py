@@ -114,8 +114,8 @@ def test_a_subnormal_derivative_flushed_by_jax_is_within_the_underflow_term() ->
     """Found by the thorough profile: Z[1] = −708.74 gives σ(Z[1]) = σ′(Z[1]) = 1.58e-308,
     subnormal; numpy keeps it and jax flushes it to 0, and E[1] = 656100, X = 28.8 carry it to
     ΔW[1] = 2.985e-301 (kernel, the true value) against 0 (jax). That is an absolute error
-    below tiny in g′, which the condition scale's underflow term must cover (module doc of
-    reference/tolerances.py)."""
+    below tiny in g′, which the condition scale's underflow term must cover (docs/numerics.md,
+    "Underflow")."""
     net = reference.Network(
         [np.array([[-1.625, -23.0]]), np.array([[2.0], [2.0], [2.0]]),
          np.array([[18.0, 18.0, 18.0]]), np.array([[30.0]])],
