@@ -91,7 +91,7 @@ def expected(net: Network, conv: Convention) -> tuple[list[F64], list[F64] | Non
 
 
 def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int,
-              dtype: type) -> list[tuple[float, int, str, F64, F64, F64]]:
+              dtype: type) -> list[tuple[float, int, str, Any, Any, Any]]:
     """Per compared layer: (largest relative error, l, "ΔW" or "Δb", got, expected, scale),
     with the condition scale whose underflow floor is that of ``dtype``."""
     assert got.dW is not None and out.expected is not None and got.slack is not None
@@ -103,7 +103,7 @@ def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k:
     if got.db is not None and out.expected_db is not None:
         pairs += [(got.db[i], out.expected_db[i], sb[i], got.slack[L + i], i + 1, "Δb")
                   for i in range(L)]
-    errors = []
+    errors: list[tuple[float, int, str, Any, Any, Any]] = []
     for g, e, s, slack, l, symbol in pairs:
         if l <= k:
             continue
