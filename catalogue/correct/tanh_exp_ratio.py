@@ -6,7 +6,9 @@ For |z| > 709.78 one exponential overflows: inf/inf = NaN (numpy warns "overflow
 Below that it is accurate to a few ulps away from 0; near z = 0 the numerator cancels (an
 absolute error of about 1e-16), which relative to the condition scale (|A| + |g′|·|Z|
 ≥ 2|z| there) costs about 1e-16/|z|: rounding only for |z| < 1e-6, which the random networks
-rarely hit. 1 − tanh² loses digits for |z| ≳ 10, exactly as jax's own tanh′ does (allowed for).
+rarely hit. 1 − tanh² loses digits as tanh rounds towards ±1 (measured: 1e-12 relative from
+|z| ≈ 4.75, 1e-10 from 7.5, all digits from 18.7), exactly as jax's own tanh′ does: the
+condition scale allows for it, and no error passes the tolerance below |z| = 709.78.
 Expected: agrees with the caveat "nonfinite" (exit 0, exit 1 with --strict); on moderate nets
 it agrees to about 1e-15.
 """
