@@ -26,7 +26,7 @@ def sigmoid(z):
 def backprop(weights, biases, X, Y):
     A = [X]
     for W, b in zip(weights, biases):
-        A.append(sigmoid(W @ A[-1] + b))             # Z[l] = W[l]A[l−1] + b[l], b broadcast over samples
+        A.append(sigmoid(W @ A[-1] + b))             # Z[l] = W[l]A[l−1] + b[l] (every sample)
     E = Y - A[-1]                                    # E[L] = Y − Ŷ
     L = len(weights)
     dW, db = [None] * L, [None] * L

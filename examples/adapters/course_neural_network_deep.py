@@ -54,6 +54,6 @@ class NeuralNetwork:
 def backprop(weights, X, Y, alpha):
     arch = [weights[0].shape[1]] + [W.shape[0] for W in weights]
     net = NeuralNetwork(arch, eta=alpha, epochs=1)
-    net.W = [None] + list(weights)                  # the caller's arrays, updated in place
+    net.W = [None, *weights]                  # the caller's arrays, updated in place
     Z, A = net.forward(X)
     net.backprop(Z, A, Y)                           # returns None: the update is in place

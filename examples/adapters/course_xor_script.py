@@ -1,10 +1,10 @@
 """Adapter: the course's XOR script, wrapped for `check`.
 
-The script (re-created here) trains a 2-4-1 sigmoid network (no biases) on XOR, one sample per column,
-with η = 1. Its loop body updates W1 and W2 IN PLACE (`W2 += ...`) and propagates the error
-back with the lecture's rule E1 = W2ᵀE2 (no g′(Z2)), which is not the exact gradient of
-E = ½ΣΣ(Y − Ŷ)² for W1. So the loop body is checked as what it is: a two-layer update step
-with α = 1 and the lecture's hidden error:
+The script (re-created here) trains a 2-4-1 sigmoid network (no biases) on XOR, one sample
+per column, with η = 1. Its loop body updates W1 and W2 IN PLACE (`W2 += ...`) and propagates
+the error back with the lecture's rule E1 = W2ᵀE2 (no g′(Z2)), which is not the exact
+gradient of E = ½ΣΣ(Y − Ŷ)² for W1. So the loop body is checked as what it is: a two-layer
+update step with α = 1 and the lecture's hidden error:
 
     python -m manual_backprop check examples/adapters/course_xor_script.py:backprop \
         --layers 2 --returns update --alpha 1 --hidden-error lecture
@@ -51,6 +51,6 @@ if __name__ == "__main__":
     Y = np.array([[0, 1, 1, 0]], dtype=float)
     rng = np.random.default_rng(0)
     W1, W2 = rng.normal(size=(4, 2)), rng.normal(size=(1, 4))   # 2-4-1, no biases
-    for epoch in range(10000):
+    for _ in range(10000):
         A2 = train_step(W1, W2, X, Y)
     print("after 10000 epochs:", np.round(A2, 3))

@@ -44,7 +44,7 @@ def L_model_backward(AL, Y, caches):
     L, m = len(caches), AL.shape[1]
     dA = AL - Y                                # derivative of ½ΣΣ(AL − Y)² (1/m comes below)
     for l in reversed(range(1, L + 1)):
-        (A_prev, W, b), activation_cache = caches[l - 1]
+        (A_prev, W, _b), activation_cache = caches[l - 1]
         dZ = sigmoid_backward(dA, activation_cache)
         grads["dW" + str(l)] = 1 / m * np.dot(dZ, A_prev.T)
         grads["db" + str(l)] = 1 / m * np.sum(dZ, axis=1, keepdims=True)
