@@ -23,6 +23,7 @@ EXPECTED_FAILURE = None
 EXPECTED_DIAGNOSIS = None
 EXPECTED_CAVEAT = "nonfinite"
 EXPECTED_VERDICT = "agrees_with_caveats"
+EXPECTED_HINT = None
 OPTIONS = {}
 
 

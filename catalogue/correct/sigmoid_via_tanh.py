@@ -19,6 +19,7 @@ EXPECTED_FAILURE = None
 EXPECTED_DIAGNOSIS = None
 EXPECTED_CAVEAT = "rounding"
 EXPECTED_VERDICT = "agrees_with_caveats"
+EXPECTED_HINT = None
 OPTIONS = {}
 
 
