@@ -4,8 +4,10 @@ there (np.tanh, tanh′ = 1 − tanh², matrix products) and the result is cast 
 Casting back adds no digits: every ΔW carries float32 rounding, a relative error of about
 1e-7 (eps = 1.2e-7 times a small factor from the sums) on any network, far above the float64
 tolerance (1e-10) and within the float32 one (1e-4). Nothing overflows (np.tanh saturates),
-so there is no NaN. This is what a student gets from np.array(..., dtype=np.float32), from a
-GPU framework's default dtype, or from data loaded as float32.
+so there is no NaN, but float32 also underflows: inputs or products below 1.4e-45 become 0
+(a tiny X gives ΔW = 0 where the float64 gradient is 1e-253). This is what a student gets
+from np.array(..., dtype=np.float32), from a GPU framework's default dtype, or from data
+loaded as float32. At seed 0 the command finds a network with Z = 0 and ΔW off by 4e-9.
 Expected: agrees with the caveat "float32" (exit 0, exit 1 with --strict); about 1e-7
 relative error on moderate nets.
 """
@@ -19,6 +21,7 @@ EXPECTED_CAVEAT = "float32"
 EXPECTED_VERDICT = "agrees_with_caveats"
 EXPECTED_HINT = None
 OPTIONS = {}
+OTHER_CAVEATS = ()
 
 
 def backprop(weights, X, Y):

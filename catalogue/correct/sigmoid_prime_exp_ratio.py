@@ -8,8 +8,9 @@ float64 but (1 + e)² overflows to inf (numpy warns "overflow encountered in squ
 every digit lost (an absolute error far below anything a training step would notice, but
 100 % of σ′, and of ΔW in the layers below when that σ′ is their only path). Below
 z ≈ −709.78, e itself overflows and σ′ = inf/inf = NaN, which spreads to every ΔW[k], k ≤ l.
-`check` draws net inputs up to about 1e4, so it finds the NaN (and may also report the
-zeros: the rounding symptom between −709.8 and −355).
+`check` draws net inputs up to about 1e4; at seed 0 the command finds the NaN first (Z[1] =
+−27·27 = −729); the zeros between −709.8 and −355 are the other symptom it may report
+(OTHER_CAVEATS: "rounding").
 Until issue 10 this file was catalogue/buggy/overflow_nan.py: the math is right, so under the
 new rules it is a correct formula with a numerical caveat.
 Expected: agrees with the caveat "nonfinite" (exit 0, exit 1 with --strict); on moderate nets
@@ -25,6 +26,7 @@ EXPECTED_CAVEAT = "nonfinite"
 EXPECTED_VERDICT = "agrees_with_caveats"
 EXPECTED_HINT = None
 OPTIONS = {}
+OTHER_CAVEATS = ("rounding",)
 
 
 def sigmoid(z):

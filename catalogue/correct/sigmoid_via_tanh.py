@@ -21,6 +21,7 @@ EXPECTED_CAVEAT = "rounding"
 EXPECTED_VERDICT = "agrees_with_caveats"
 EXPECTED_HINT = None
 OPTIONS = {}
+OTHER_CAVEATS = ()
 
 
 def sigmoid(z):
