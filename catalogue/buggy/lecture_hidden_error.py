@@ -1,12 +1,17 @@
 """Bug: the lecture's hidden error E[l−1] = W[l]ᵀE[l] (lecture 8-3: the output error spread back
 over the weights) instead of W[l]ᵀ(E[l] ⊙ g′(Z[l])); ΔW[L] is still right.
-Expected diagnosis: lecture_hidden_error."""
+Expected diagnosis: lecture_hidden_error. It is the lecture's rule, so the hint proposes
+--hidden-error lecture (with it, it agrees)."""
 
 import numpy as np
 
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "lecture_hidden_error"
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = "--hidden-error lecture"
+OPTIONS = {}
 
 
 def sigmoid(z):

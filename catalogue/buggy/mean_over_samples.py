@@ -1,11 +1,16 @@
 """Bug: mean instead of sum over the samples (the deep-learning habit dW = δ·Aᵀ / m); the
-lecture's E = ½ΣΣ(Y − Ŷ)² sums over them. Expected diagnosis: mean."""
+lecture's E = ½ΣΣ(Y − Ŷ)² sums over them. Expected diagnosis: mean. It is the gradient of the
+averaged loss ½·(1/m)·ΣΣ(Y − Ŷ)², so the hint proposes --loss mean (with it, it agrees)."""
 
 import numpy as np
 
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "mean"
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = "--loss mean"
+OPTIONS = {}
 
 
 def sigmoid(z):

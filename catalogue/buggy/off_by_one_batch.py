@@ -6,6 +6,10 @@ import numpy as np
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "part_of_batch"
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def sigmoid(z):

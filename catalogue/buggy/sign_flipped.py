@@ -7,6 +7,10 @@ import numpy as np
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "sign"
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def sigmoid(z):

@@ -6,6 +6,10 @@ import numpy as np
 ACTIVATION = "tanh"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "derivative_of_Z"
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def sigmoid(z):

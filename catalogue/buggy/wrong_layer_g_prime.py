@@ -9,6 +9,10 @@ import numpy as np
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "raised"
 EXPECTED_DIAGNOSIS = None
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "wrong"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def sigmoid(z):

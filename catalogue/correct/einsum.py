@@ -7,6 +7,10 @@ import numpy as np
 ACTIVATION = "softplus"
 EXPECTED_FAILURE = None
 EXPECTED_DIAGNOSIS = None
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "agrees"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def backprop(weights, X, Y):

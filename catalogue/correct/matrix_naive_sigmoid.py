@@ -11,6 +11,10 @@ import numpy as np
 ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = None
 EXPECTED_DIAGNOSIS = None
+EXPECTED_CAVEAT = None
+EXPECTED_VERDICT = "agrees"
+EXPECTED_HINT = None
+OPTIONS = {}
 
 
 def sigmoid(z):
