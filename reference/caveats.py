@@ -107,8 +107,8 @@ class CaveatLog:
         """The kinds of caveat found: "rounding", "nonfinite" and/or "float32"."""
         every = self.search + self.probed
         out = sorted({c.kind for c in every})
-        if any(c.float32 for c in every) or self._everywhere():
-            out.append("float32")
+        if any(c.float32 for c in every) or self._everywhere():     # the cause of the rounding
+            out = [k for k in out if k != "rounding"] + ["float32"]
         return out
 
     def _everywhere(self) -> bool:

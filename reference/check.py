@@ -198,15 +198,15 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
 
 def _diagnose(fn: Backprop, net: Network, outcome: Outcome | None, conv: Convention
               ) -> list[Diagnosis]:
-    """The diagnosis of ``reference.diagnose``, which knows the lecture's ΔW of the exact
-    gradient: under a convention with the lecture's hidden error, or with biases that the
-    shrinker did not bring to 0, only its notes (arguments changed, float32, overflow)."""
+    """The diagnosis of ``reference.diagnose`` (against the exact gradient or the lecture's rule,
+    as checked); with biases that the shrinker did not bring to 0, only its notes (arguments
+    changed, float32, overflow): its variants are those of networks without biases."""
     assert outcome is not None
-    plain = conv.hidden_error == "exact" and (
-        not conv.biases or all(not np.any(b) for b in (net.biases or [])))
-    base = replace(net, biases=None)
+    plain = not conv.biases or all(not np.any(b) for b in (net.biases or []))
 
     def run(other: Network) -> list[F64] | None:
+        if not plain:
+            return None
         if conv.biases:
             other = replace(other, biases=[np.zeros((W.shape[0], 1)) for W in other.weights])
         c = call(fn, other, conv)
@@ -215,9 +215,10 @@ def _diagnose(fn: Backprop, net: Network, outcome: Outcome | None, conv: Convent
         got = interpret(c, other, conv)
         return None if got.failure is not None else got.dW
 
-    return diagnose(base, outcome.got if plain else None, run if plain else (lambda n: None),
+    return diagnose(replace(net, biases=None), outcome.got if plain else None, run,
                     raw=outcome.raw if plain else None, modified=outcome.modified,
-                    dtypes=outcome.dtypes, warnings=outcome.warnings)
+                    dtypes=outcome.dtypes, warnings=outcome.warnings,
+                    hidden_error=conv.hidden_error)
 
 
 def assert_backprop_correct(fn: Backprop, activation: str = "sigmoid", **options: Any

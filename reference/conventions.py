@@ -147,7 +147,8 @@ class Failure:
 @dataclass
 class Call:
     """One call of the function on a network: what it returned or raised, and what it did to
-    its arguments (``weights``/``biases`` as passed, after the call)."""
+    its arguments (``weights``/``biases`` as passed, after the call; ``modified``: every
+    argument changed in place, which an update may do to the weights and biases)."""
 
     result: Any = None
     failure: Failure | None = None
@@ -192,8 +193,7 @@ def _in_layout(net: Network, conv: Convention
 
 def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
     """Call ``fn`` on copies of ``net`` (float64, the lecture's layout) in ``conv``'s layout and
-    argument order; record an exception, numpy's warnings and arguments changed in place
-    (the weights and biases may change with returns="update")."""
+    argument order; record an exception, numpy's warnings and arguments changed in place."""
     Ws, bs, X, Y = _in_layout(net, conv)
     args: list[Any] = [Ws, *([bs] if bs is not None else []), X, Y]
     if passes_alpha(fn, conv):
@@ -212,12 +212,10 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
                                   f"{exc}{where}", exception=type(exc).__name__)
     out.warnings = [str(w.message) for w in caught]
     Ws0, bs0, X0, Y0 = _in_layout(net, conv)
-    named: list[tuple[str, Any, Any]] = []
-    if conv.returns != "update":                     # an update may change them in place
-        named += [(f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)]
-        named += [(f"b[{l}]", a, b) for l, (a, b) in enumerate(zip(bs or [], bs0 or []),
-                                                                start=1)]
-    named += [("X", X, X0), ("Y", Y, Y0)]
+    named: list[tuple[str, Any, Any]] = [
+        *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),
+        *((f"b[{l}]", a, b) for l, (a, b) in enumerate(zip(bs or [], bs0 or []), start=1)),
+        ("X", X, X0), ("Y", Y, Y0)]
     out.modified = [n for n, a, b in named if np.shape(a) != np.shape(b)
                     or not np.array_equal(a, b)]
     return out

@@ -30,6 +30,7 @@ hidden layer leaves ΔW[L] right and the earlier layers wrong).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = ["Diagnosis", "confirmation_networks", "diagnose", "variants"]
 F64 = NDArray[np.float64]
 Run = Callable[[Network], "list[F64] | None"]
 _RTOL = rtol_for(np.float64)
+_BASELINE: ContextVar[str] = ContextVar("baseline", default="exact")
 
 TEXT = {
     "sign": "sign flipped: you return −∂E/∂W, the update direction +E·g′(Z)·Aᵀ; the gradient "
@@ -119,8 +121,12 @@ def _subset(net: Network, cols: Sequence[int]) -> Network:
     return replace(net, X=net.X[:, list(cols)], Y=net.Y[:, list(cols)])
 
 
-def _grad(net: Network, activations: Sequence[Any], hidden: str = "exact"
+def _grad(net: Network, activations: Sequence[Any], hidden: str | None = None
           ) -> tuple[list[F64], list[F64]]:
+    """The kernel's ΔW of ``net`` (and its condition scale) under ``hidden``, by default the
+    baseline of the diagnosis in progress: the exact gradient, or the lecture's rule when the
+    function was checked against it (``diagnose(..., hidden_error="lecture")``)."""
+    hidden = hidden or _BASELINE.get()
     g = mb.gradients(net.weights, net.X, net.Y, list(activations), hidden_error=hidden)
     scale = condition_scale(net.weights, net.X, net.Y, list(activations), hidden, np.float64)
     return [np.asarray(d, dtype=np.float64) for d in g], scale
@@ -149,7 +155,8 @@ def variants(net: Network) -> dict[str, tuple[list[F64], list[F64]]]:
     out: dict[str, tuple[list[F64], list[F64]]] = {}
     for key, c in (("sign", -1.0), ("factor_2", 2.0), ("mean", 1 / m), ("mse", 2 / m)):
         out[key] = ([c * d for d in exact], [abs(c) * s for s in scale])
-    out["lecture_hidden_error"] = _grad(net, net.activations, "lecture")   # = exact if L = 1
+    if _BASELINE.get() == "exact":
+        out["lecture_hidden_error"] = _grad(net, net.activations, "lecture")   # = exact if L = 1
     for key, (hidden, last) in _g_prime_variants(name).items():
         out[key] = _grad(net, [hidden] * (L - 1) + [last])
     for which, cols in _batch_patterns(m).items():
@@ -201,7 +208,8 @@ def _notes(modified: Sequence[str], dtypes: Sequence[str], warnings: Sequence[st
 
 def diagnose(net: Network, got: Sequence[F64] | None, run: Run, *,
              raw: Sequence[NDArray[Any]] | None = None, modified: Sequence[str] = (),
-             dtypes: Sequence[str] = (), warnings: Sequence[str] = ()) -> list[Diagnosis]:
+             dtypes: Sequence[str] = (), warnings: Sequence[str] = (),
+             hidden_error: str = "exact") -> list[Diagnosis]:
     """The recognised patterns, most specific first (empty if none is recognised).
 
     net: the minimal failing network (float64, one activation name in every layer).
@@ -210,8 +218,19 @@ def diagnose(net: Network, got: Sequence[F64] | None, run: Run, *,
         ΔW list or None (it raised or returned a malformed result).
     raw: what it returned, as arrays of any shape (for ``transposed``); modified: names of the
         arguments it changed in place; dtypes: the dtypes it returned; warnings: numpy's
-        warnings inside it.
+        warnings inside it. hidden_error: what ``got`` should have been, the exact gradient or
+        the lecture's rule (every variant is then the same mistake made in that rule).
     """
+    token = _BASELINE.set(hidden_error)
+    try:
+        return _diagnose(net, got, run, raw, modified, dtypes, warnings)
+    finally:
+        _BASELINE.reset(token)
+
+
+def _diagnose(net: Network, got: Sequence[F64] | None, run: Run,
+              raw: Sequence[NDArray[Any]] | None, modified: Sequence[str],
+              dtypes: Sequence[str], warnings: Sequence[str]) -> list[Diagnosis]:
     found: list[Diagnosis] = []
     right = got is not None and _matches(got, _grad(net, net.activations))
     if right:

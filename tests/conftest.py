@@ -34,7 +34,7 @@ def _load_every_local_module() -> None:
     """Hypothesis also draws numbers that appear as constants in the local modules loaded so far
     (hypothesis.internal.conjecture.providers._get_local_constants), so a module first loaded
     by one test changes the networks drawn by every later one: importing the xor module
-    changed the network `check` finds first for catalogue/buggy/overflow_nan.py. Loading every
+    changed the network `check` found first for a catalogue function. Loading every
     one of them before the first test makes the derandomized ci profile draw the same networks
     whatever order the tests run in (pytest-xdist distributes them anew on every run)."""
     import importlib
@@ -49,7 +49,9 @@ def _load_every_local_module() -> None:
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if not info.name.endswith(".__main__"):          # that one runs the command
                 importlib.import_module(info.name)
-    for path in sorted((Path(__file__).resolve().parent.parent / "catalogue").glob("*/*.py")):
+    root = Path(__file__).resolve().parent.parent
+    for path in [*sorted((root / "catalogue").glob("*/*.py")),
+                 *sorted((root / "examples" / "adapters").glob("*.py"))]:
         load_function(f"{path}:backprop")
 
 

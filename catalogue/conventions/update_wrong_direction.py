@@ -3,9 +3,9 @@ the step goes uphill, W[l] + α ΔW[l] instead of W[l] − α ΔW[l]. (The usual
 computed as the update direction +E·g′·Aᵀ and then subtracted, or the gradient is added.)
 
 Checked with its OPTIONS, `check` recovers ΔW = (W_before − W_after)/α = −ΔW: diagnosis
-"sign". Checked without options it raises TypeError (a missing argument): the hint proposes
-the update convention, where the sign bug shows.
-Expected: failure mismatch, diagnosis sign (with OPTIONS); hint "rerun with --returns update".
+"sign". Checked without options it raises TypeError (a missing argument), and no convention
+fits (it is wrong in its own): no hint.
+Expected: failure mismatch, diagnosis sign (with OPTIONS); no hint.
 """
 
 import numpy as np
@@ -15,7 +15,7 @@ EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "sign"
 EXPECTED_CAVEAT = None
 EXPECTED_VERDICT = "wrong"
-EXPECTED_HINT = "--returns update"
+EXPECTED_HINT = None            # wrong under its own options too: no convention fits
 OPTIONS = {"returns": "update", "alpha": 0.5}
 
 
