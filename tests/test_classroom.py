@@ -11,7 +11,10 @@ these tests depend neither on jax nor on the single-file check's own output.
 from __future__ import annotations
 
 import csv
+import io
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -494,3 +497,69 @@ def test_the_child_runs_this_checkout(tmp_path: Path) -> None:
     [result] = run_class([Submission(path, "f", "alice.py")],
                          command=(sys.executable, str(script)))
     assert result.report == os.path.abspath(mb.__file__)
+
+
+RUNNER = r'''
+import signal
+import sys
+
+from manual_backprop.cli import classroom
+
+signal.signal(signal.SIGINT, signal.default_int_handler)    # even if started in the background
+sys.exit(classroom.main(sys.argv[2:], command=(sys.executable, sys.argv[1])))
+'''
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_no_submission_outlives_the_checker(tmp_path: Path, fake: tuple[str, ...],
+                                            how: signal.Signals) -> None:
+    """Ctrl-C: the checker kills its children on the way out; killed outright (SIGKILL), the
+    children get SIGKILL from the kernel (PR_SET_PDEATHSIG)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("l1.py", "l2.py"):
+        (folder / name).write_text("import os\nopen(__file__ + '.pid', 'w').write(str(os.getpid()))"
+                                   "\nwhile True:\n    pass\n", encoding="utf-8")
+    runner = tmp_path / "runner.py"
+    runner.write_text(RUNNER, encoding="utf-8")
+    root = str(Path(mb.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    with subprocess.Popen([sys.executable, str(runner), fake[1], str(folder), "--function",
+                           "backprop", "--jobs", "2", "--timeout", "100"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as checker:
+        pid_files = [folder / "l1.py.pid", folder / "l2.py.pid"]
+        deadline = time.monotonic() + 20
+        while not all(p.exists() and p.read_text() for p in pid_files):
+            assert time.monotonic() < deadline and checker.poll() is None
+            time.sleep(0.05)
+        checker.send_signal(how)
+        checker.wait(timeout=10)
+    pids = [int(p.read_text()) for p in pid_files]
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+
+
+class _InterruptingStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_kills_its_children_and_goes_on(tmp_path: Path,
+                                                          fake: tuple[str, ...]) -> None:
+    """In-process (in Jupyter, say), Ctrl-C must not leave the running checks behind."""
+    quick = tmp_path / "quick.py"                 # done once the others are in their loops
+    quick.write_text("import os, time\nwhile not all(os.path.exists(os.path.join("
+                     f"{str(tmp_path)!r}, n)) for n in ('l1.py.pid', 'l2.py.pid')):\n"
+                     "    time.sleep(0.01)\n" + CORRECT, encoding="utf-8")
+    subs = [Submission(quick, "backprop", quick.name)]
+    for name in ("l1.py", "l2.py"):
+        (tmp_path / name).write_text("import os\nopen(__file__ + '.pid', 'w').write("
+                                     "str(os.getpid()))\nwhile True:\n    pass\n",
+                                     encoding="utf-8")
+        subs.append(Submission(tmp_path / name, "backprop", name))
+    with pytest.raises(KeyboardInterrupt):       # at the first progress line: quick.py's
+        run_class(subs, jobs=3, timeout=100, command=fake, progress=_InterruptingStream())
+    pids = [int((tmp_path / f"{n}.pid").read_text()) for n in ("l1.py", "l2.py")]
+    assert not any(_alive(pid) for pid in pids)

@@ -201,11 +201,35 @@ def _child_env() -> dict[str, str]:
 
 
 def _limits(memory_mb: int) -> Callable[[], None]:
-    def apply() -> None:                       # in the child, between fork and exec
+    """What the child does between fork and exec: its address-space limit, no core dumps, and
+    (Linux) SIGKILL when the checker dies, so that no submission outlives a killed checker."""
+    parent = os.getpid()
+    prctl = _libc_prctl()
+
+    def apply() -> None:
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:         # it died before prctl
+                os._exit(1)
     return apply
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _libc_prctl() -> Callable[[int, int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl: Callable[[int, int], int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
 
 
 def _kill_group(pid: int) -> None:
