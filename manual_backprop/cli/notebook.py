@@ -5,8 +5,10 @@
     backprop = module.backprop
 
 The code cells run in order, in a fresh module with its own ``__name__`` (registered in
-``sys.modules``; ``__file__`` is the notebook) and the notebook's directory on ``sys.path``
-while they run, as the ``FILE.py`` loader of ``check`` does.
+``sys.modules``) and the notebook's directory on ``sys.path`` while they run, as the ``FILE.py``
+loader of ``check`` does. As in Jupyter, ``__file__`` is not defined (which also keeps the
+notebook's JSON out of the constants Hypothesis draws from local modules); tracebacks and
+``inspect.getsource`` show the cells' lines, under the file name ``"PATH (cell N)"``.
 
 IPython syntax is dropped in both modes (and reported): a cell whose first non-blank line is a
 cell magic (``%%timeit``, ``%%bash``, ...) is skipped whole; a line that starts a statement with
@@ -410,7 +412,6 @@ def load_notebook(path: Path, all_cells: bool = False) -> tuple[types.ModuleType
     sources = code_cells(path)
     name = f"_checked_nb_{abs(hash(str(path.resolve())))}"
     module = types.ModuleType(name)
-    module.__file__ = str(path)
     namespace = module.__dict__
     skipped_cells: list[SkippedCell] = []
     directory = str(path.resolve().parent)
