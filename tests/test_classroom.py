@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import json
 import os
 import signal
 import subprocess
@@ -410,6 +411,11 @@ def test_a_directory_of_one_correct_submission_is_a_class_that_agrees(
     report = (tmp_path / "reports" / "alice.py.txt").read_text(encoding="utf-8")
     assert "options: --activation tanh --seed 3 --alpha 0.5 --biases" in report
     assert capsys.readouterr().out.splitlines()[-1] == "1 submission: 1 agrees"
+    assert classroom.main([*argv, "--json"], command=fake) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["ok"] is True and answer["counts"]["agrees"] == 1
+    assert [(r["submission"], r["verdict"]) for r in answer["submissions"]] == [
+        ("alice.py", "agrees")]
 
 
 def test_caveats_pass_unless_strict(tmp_path: Path, fake: tuple[str, ...]) -> None:
