@@ -384,7 +384,7 @@ def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ..
     # the two looping submissions ran side by side and were killed on time
     for name in ("looping.py", "looping.ipynb"):
         assert TIMEOUT <= float(rows[name]["seconds"]) < TIMEOUT + 3, rows[name]
-    assert elapsed < TIMEOUT + 25
+    assert elapsed < TIMEOUT + 40          # 14 s on 2 busy cores: the others' start-ups
     out, err = capsys.readouterr()
     progress = err.splitlines()
     assert len(progress) == len(EXPECTED) and progress[-1].startswith(f"[{len(EXPECTED)}/")
