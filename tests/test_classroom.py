@@ -1,0 +1,573 @@
+"""The classroom: notebooks load by their definitions only (``cli.notebook``), and a class run
+(``cli.classroom``) gives every submission — correct, buggy, looping, exiting, non-parsing,
+function-less, memory-hungry, as ``.py`` and ``.ipynb`` — its own verdict, in its own process,
+within the time limit, with the right CSV row and exit status.
+
+The class runs use a FAKE child (FAKE_CHECK below, written to tmp_path) that keeps the
+contract of ``python -m manual_backprop check TARGET --json`` on one small fixed network, so
+these tests depend neither on jax nor on the single-file check's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbformat import v4
+
+import manual_backprop as mb
+from manual_backprop.cli import classroom
+from manual_backprop.cli.classroom import (
+    CSV_COLUMNS,
+    Submission,
+    find_submissions,
+    is_class_run,
+    run_class,
+)
+from manual_backprop.cli.notebook import NotebookError, load_notebook
+
+FAKE_CHECK = r'''
+"""Stand-in for `python -m manual_backprop check TARGET [options] --json`: loads the submission
+(.py by importlib, .ipynb by load_notebook), compares FUNC(weights, X, Y) with
+manual_backprop.gradients on one fixed network, prints the contract's JSON object."""
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import manual_backprop as mb
+from manual_backprop.cli.notebook import NotebookError, load_notebook
+
+
+def usage(message):
+    print(f"manual-backprop check: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+start = time.perf_counter()
+args = sys.argv[1:]
+assert args[-1] == "--json", args
+where, _, name = args[0].rpartition(":")
+path = Path(where)
+skipped = []
+try:
+    if path.suffix == ".ipynb":
+        module, skipped = load_notebook(path, all_cells="--all-cells" in args)
+    else:
+        spec = importlib.util.spec_from_file_location("_submission", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, str(path.parent))
+        spec.loader.exec_module(module)
+except NotebookError as exc:
+    usage(str(exc))
+except Exception as exc:
+    usage(f"cannot import {where}: {type(exc).__name__}: {exc}")
+fn = getattr(module, name, None)
+if not callable(fn):
+    usage(f"{where} has no function {name!r}")
+rng = np.random.default_rng(0)
+weights = [rng.normal(size=(3, 2)), rng.normal(size=(1, 3))]
+X, Y = rng.normal(size=(2, 4)), rng.normal(size=(1, 4))
+expected = mb.gradients(weights, X, Y, activation="sigmoid")
+diagnosis = []
+try:
+    got = fn([w.copy() for w in weights], X.copy(), Y.copy())
+    if not all(np.allclose(g, e) for g, e in zip(got, expected, strict=True)):
+        flipped = all(np.allclose(g, -e) for g, e in zip(got, expected, strict=True))
+        diagnosis.append("sign: the gradient's sign is flipped" if flipped else "mismatch")
+except Exception as exc:
+    diagnosis.append(f"raised {type(exc).__name__}: {exc}")
+caveats = [str(c) for c in getattr(module, "CAVEATS", [])]
+verdict = "wrong" if diagnosis else "agrees_with_caveats" if caveats else "agrees"
+ok = verdict == "agrees" or (verdict == "agrees_with_caveats" and "--strict" not in args)
+report = "\n".join([f"{args[0]}: {verdict}", *diagnosis, *caveats, *map(str, skipped),
+                    "options: " + " ".join(args[1:-1])])
+print(json.dumps({"verdict": verdict, "ok": ok, "networks": 1, "diagnosis": diagnosis,
+                  "hint": "look at the sign" if diagnosis else None, "caveats": caveats,
+                  "report": report, "seconds": time.perf_counter() - start}))
+sys.exit(0 if ok else 1)
+'''
+
+BACKPROP = """
+def backprop(weights, X, Y):
+    {first}
+    A = [X]
+    for W in weights:
+        A.append(1 / (1 + np.exp(-(W @ A[-1]))))
+    E = Y - A[-1]
+    dW = [None] * len(weights)
+    for l in range(len(weights), 0, -1):
+        delta = E * A[l] * (1 - A[l])
+        dW[l - 1] = {sign}delta @ A[l - 1].T
+        E = weights[l - 1].T @ delta
+    return dW
+"""
+
+
+def _backprop(first: str = "pass", sign: str = "-") -> str:
+    return BACKPROP.format(first=first, sign=sign)
+
+
+CORRECT = "import numpy as np\n" + _backprop()
+
+# kind -> (the .py file, the .ipynb's code cells)
+SUBMISSIONS: dict[str, tuple[str, list[str]]] = {
+    "correct": (CORRECT, ["%matplotlib inline\n!pip install numpy\nimport numpy as np\nimport time",
+                          _backprop() + "\nfor epoch in range(10**9):\n    time.sleep(3600)",
+                          "time.sleep(3600)"]),
+    "buggy": ("import numpy as np\n" + _backprop(sign=""),
+              ["import numpy as np", _backprop(sign="")]),
+    "looping": ("import numpy as np\nwhile True:\n    pass\n" + _backprop(),
+                ["import numpy as np", _backprop(first="while True: pass")]),
+    "exiting": ("import sys\nimport numpy as np\nsys.exit(0)\n" + _backprop(),
+                ["import sys\nimport numpy as np", "sys.exit(0)", _backprop()]),
+    "nonparsing": ("def backprop(weights, X, Y)\n    return weights\n",
+                   ["import numpy as np", "def backprop(weights, X, Y)\n    return weights"]),
+    "functionless": ("import numpy as np\ndef forward(W, X):\n    return W @ X\n",
+                     ["import numpy as np\ndef forward(W, X):\n    return W @ X"]),
+    "memory": ("import numpy as np\nBIG = np.ones(10**10)\n" + _backprop(),
+               ["import numpy as np", _backprop(first="big = np.ones(10**10)")]),
+    "chatty": ("print('hello from the student')\n" + CORRECT,
+               ["print('hello')", CORRECT, "print('training...')"]),
+}
+TIMEOUT = 5
+MEMORY_MB = 2048
+# file -> (verdict, a part of the diagnosis)
+EXPECTED = {
+    "buggy.ipynb": ("wrong", "sign"),
+    "buggy.py": ("wrong", "sign"),
+    "chatty.ipynb": ("agrees", ""),
+    "chatty.py": ("agrees", ""),
+    "correct.ipynb": ("agrees", ""),
+    "correct.py": ("agrees", ""),
+    "exiting.ipynb": ("agrees", ""),                  # sys.exit(0) is a call: not run
+    "exiting.py": ("error", "exited with status 0 without a verdict"),
+    "functionless.ipynb": ("error", "has no function 'backprop'"),
+    "functionless.py": ("error", "has no function 'backprop'"),
+    "looping.ipynb": ("timeout", f"no verdict within {TIMEOUT} s"),
+    "looping.py": ("timeout", f"no verdict within {TIMEOUT} s"),
+    "memory.ipynb": ("error", f"memory limit ({MEMORY_MB} MB) exceeded"),
+    "memory.py": ("error", f"memory limit ({MEMORY_MB} MB) exceeded"),
+    "nonparsing.ipynb": ("error", "SyntaxError"),
+    "nonparsing.py": ("error", "SyntaxError"),
+}
+
+
+def _notebook(path: Path, *cells: str, markdown: bool = True) -> Path:
+    nb = v4.new_notebook()
+    if markdown:
+        nb.cells.append(v4.new_markdown_cell("# Homework: backprop"))
+    nb.cells += [v4.new_code_cell(source) for source in cells]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> tuple[str, ...]:
+    script = tmp_path / "fake_check.py"
+    script.write_text(FAKE_CHECK, encoding="utf-8")
+    return (sys.executable, str(script))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+        return list(reader)
+
+
+# -- notebooks ----------------------------------------------------------------------------------
+
+def test_a_notebook_loads_its_definitions_in_seconds_and_reports_what_it_skipped(
+        tmp_path: Path) -> None:
+    path = _notebook(tmp_path / "alice.ipynb",
+                     "%matplotlib inline\nimport numpy as np\nimport time",
+                     "!pip install numpy",
+                     _backprop() + "\nlosses = []\nfor epoch in range(3):\n    time.sleep(3600)",
+                     "time.sleep(3600)",
+                     "%%time\ntime.sleep(3600)",
+                     "LR = 0.5\n")
+    start = time.monotonic()
+    module, skipped = load_notebook(path)
+    assert time.monotonic() - start < 5
+    assert module.losses == [] and module.LR == 0.5
+    assert module.__name__ != "__main__" and not hasattr(module, "__file__")
+    assert "return dW" in inspect.getsource(module.backprop)
+    assert str(tmp_path) not in sys.path
+    rng = np.random.default_rng(1)
+    W, X, Y = [rng.normal(size=(2, 2))], rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    assert np.allclose(module.backprop(W, X, Y)[0], mb.gradients(W, X, Y)[0])
+    assert [(c.index, c.partly) for c in skipped] == [(1, True), (2, False), (3, True),
+                                                      (4, False), (5, False)]
+    assert "line 1 `%matplotlib inline` (a line magic)" in skipped[0].reason
+    assert "line 1 `!pip install numpy` (a shell command)" in skipped[1].reason
+    assert "`for epoch in range(3):` (a loop)" in skipped[2].reason
+    assert "`time.sleep(3600)` (a call)" in skipped[3].reason
+    assert skipped[4].reason == "a cell magic (%%time)"
+    assert str(skipped[3]) == ("cell 4 (time.sleep(3600)): skipped: line 1 `time.sleep(3600)` "
+                               "(a call)")
+
+
+@pytest.mark.parametrize(("statement", "runs"), [
+    ("x = 0.5", True),
+    ("x = -(1 + 2) * 3 ** 2 / 4", True),
+    ("x = y = (1, [2, 3], {'a': None}, {4})", True),
+    ("a, *rest = 1, 2, 3\nx = rest", True),
+    ("x: float = 2.0", True),
+    ("x = np.array([[0, 1], [1, 0]], dtype=float)", True),
+    ("x = numpy.asarray([1.0])", True),
+    ("x = np.pi * 2", True),
+    ("x = ONE + 1", True),                         # a name defined by a statement that ran
+    ("x = 1\nx += ONE", True),
+    ("if ONE > 0:\n    x = 1\nelse:\n    x = 2", True),
+    ("try:\n    import no_such_module_xyz as x\nexcept ImportError:\n    x = None", True),
+    ("x = np.random.randn(2)", False),
+    ("x = undefined_name * 2", False),
+    ("x = [i for i in range(3)]", False),
+    ("x = ONE if ONE else 2", False),
+    ("x = TABLE[0]", False),
+    ("TABLE[0] = x = 1", False),
+    ("x = len('abc')", False),
+    ("x = lambda: 1", False),
+    ("if len('a'):\n    x = 1", False),
+    ("try:\n    x = 1\n    print(x)\nexcept Exception:\n    pass", False),
+])
+def test_the_definitions_only_rule(tmp_path: Path, statement: str, runs: bool) -> None:
+    path = _notebook(tmp_path / "rule.ipynb", "import numpy\nimport numpy as np\nONE = 1\n"
+                     "TABLE = [0]", statement)
+    module, skipped = load_notebook(path)
+    assert hasattr(module, "x") == runs, skipped
+    assert (skipped == []) == runs, skipped
+
+
+def test_all_cells_runs_every_cell_and_still_drops_magics(tmp_path: Path) -> None:
+    path = _notebook(tmp_path / "counter.ipynb",
+                     "import time\ncount = 0\n%load_ext autoreload",
+                     "for _ in range(3):\n    count += 1\n    !echo hi",
+                     "time.sleep(0.05)\ncount = count * 10",
+                     "%%bash\necho never")
+    module, skipped = load_notebook(path)
+    assert module.count == 0
+    module, skipped = load_notebook(path, all_cells=True)
+    assert module.count == 30
+    assert [(c.index, c.partly) for c in skipped] == [(1, True), (2, True), (4, False)]
+    assert "(a shell command)" in skipped[1].reason
+
+
+def test_a_notebook_runs_with_its_own_directory_on_sys_path(tmp_path: Path) -> None:
+    (tmp_path / "helpers_for_alice.py").write_text("SCALE = 3\n", encoding="utf-8")
+    path = _notebook(tmp_path / "alice.ipynb", "from helpers_for_alice import SCALE")
+    module, _ = load_notebook(path)
+    assert module.SCALE == 3 and str(tmp_path) not in sys.path
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "is not a valid notebook"),
+    ('{"cells": 3, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+     "is not a valid notebook"),
+])
+def test_a_file_that_is_not_a_notebook_is_a_one_line_error(tmp_path: Path, content: str,
+                                                           message: str) -> None:
+    path = tmp_path / "broken.ipynb"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NotebookError, match=message) as info:
+        load_notebook(path)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("cells", "all_cells", "message"), [
+    (["import numpy", "def f(x)\n    return x"], False,
+     r"bad\.ipynb: cell 2 \(import numpy|def f\(x\), line 1\): SyntaxError"),
+    (["import no_such_module_xyz"], False,
+     r"cell 1 \(import no_such_module_xyz, line 1\): ModuleNotFoundError"),
+    (["x = 1", "def f():\n    pass\nraise ValueError('boom')"], True,
+     r"cell 2 \(def f\(\):, line 3\): ValueError: boom"),
+    (["import sys", "sys.exit(3)"], True, r"cell 2 \(sys\.exit\(3\), line 1\): called sys\.exit"),
+])
+def test_a_cell_that_fails_is_a_one_line_error_naming_it(
+        tmp_path: Path, cells: list[str], all_cells: bool, message: str) -> None:
+    path = _notebook(tmp_path / "bad.ipynb", *cells)
+    with pytest.raises(NotebookError, match=message) as info:
+        load_notebook(path, all_cells=all_cells)
+    assert "\n" not in str(info.value)
+    assert str(tmp_path) not in sys.path
+
+
+# -- which run ----------------------------------------------------------------------------------
+
+def test_is_class_run(tmp_path: Path) -> None:
+    assert not is_class_run(["a.py:f"])
+    assert not is_class_run(["a.ipynb", "--function", "f"])
+    assert not is_class_run(["a.py:f", "--seed", "3", "--activation", "tanh", "--json"])
+    assert not is_class_run(["--max-examples", "10", "a.py:f", "--biases", "--strict"])
+    assert is_class_run(["a.py:f", "b.py:f"])
+    assert is_class_run(["a.py:f", "--", "b.py:f"])
+    assert is_class_run([str(tmp_path), "--function", "f"])
+    assert is_class_run([f"{tmp_path}:f"])
+    for option in ("--jobs", "--timeout", "--memory-mb", "--csv", "--out"):
+        assert is_class_run(["a.py:f", option, "2"])
+        assert is_class_run([f"{option}=2", "a.py:f"])
+    assert is_class_run(["a.py:f", "--job", "2"])           # argparse's unique prefixes
+
+
+def test_find_submissions(tmp_path: Path) -> None:
+    for name in ("b.py", "a.ipynb", "notes.txt", ".hidden.py"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.py").write_text("", encoding="utf-8")
+    subs = find_submissions([str(tmp_path), f"{tmp_path / 'sub' / 'b.py'}:other"], "backprop")
+    assert [(s.path, s.function) for s in subs] == [
+        (tmp_path / "a.ipynb", "backprop"), (tmp_path / "b.py", "backprop"),
+        (tmp_path / "sub" / "b.py", "other")]
+    assert [s.name for s in subs] == ["a.ipynb", str(tmp_path / "b.py"),
+                                      str(tmp_path / "sub" / "b.py")]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    ([], "the following arguments are required"),
+    (["{empty}", "--function", "f"], "no submission found"),
+    (["{empty}/missing.py", "--function", "f"], "no such file or directory"),
+    (["{full}"], "which function"),
+    (["{full}", "--function", "f", "--jobs", "0"], "argument --jobs"),
+    (["{full}", "--function", "f", "--timeout", "-1"], "argument --timeout"),
+    (["{full}", "--function", "f", "--layout", "diagonal"], "argument --layout"),
+    (["{full}", "--function", "f", "--bogus"], "unrecognized arguments"),
+])
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           argv: list[str], message: str) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a.py").write_text(CORRECT, encoding="utf-8")
+    argv = [a.format(empty=tmp_path / "empty", full=tmp_path / "full") for a in argv]
+    assert classroom.main(argv, command=("false",)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("manual-backprop check: error:")
+    assert message in err
+
+
+# -- class runs ---------------------------------------------------------------------------------
+
+def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ...],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for kind, (py, cells) in SUBMISSIONS.items():
+        (folder / f"{kind}.py").write_text(py, encoding="utf-8")
+        _notebook(folder / f"{kind}.ipynb", *cells)
+    start = time.monotonic()
+    status = classroom.main([str(folder), "--function", "backprop", "--jobs", "2",
+                             "--timeout", str(TIMEOUT), "--memory-mb", str(MEMORY_MB),
+                             "--csv", str(tmp_path / "marks.csv"), "--out",
+                             str(tmp_path / "reports")], command=fake)
+    elapsed = time.monotonic() - start
+    assert status == 1
+    rows = {row["submission"]: row for row in _rows(tmp_path / "marks.csv")}
+    assert list(rows) == sorted(EXPECTED)
+    for name, (verdict, diagnosis) in EXPECTED.items():
+        assert rows[name]["verdict"] == verdict, rows[name]
+        assert diagnosis in rows[name]["diagnosis"], rows[name]
+    assert rows["buggy.py"]["hint"] == "look at the sign"
+    # the two looping submissions ran side by side and were killed on time
+    for name in ("looping.py", "looping.ipynb"):
+        assert TIMEOUT <= float(rows[name]["seconds"]) < TIMEOUT + 3, rows[name]
+    assert elapsed < TIMEOUT + 40          # 14 s on 2 busy cores: the others' start-ups
+    out, err = capsys.readouterr()
+    progress = err.splitlines()
+    assert len(progress) == len(EXPECTED) and progress[-1].startswith(f"[{len(EXPECTED)}/")
+    assert out.splitlines()[-1] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
+                                    "7 error, 2 timeout")
+    reports = tmp_path / "reports"
+    assert sorted(p.name for p in reports.iterdir()) == [f"{n}.txt" for n in sorted(EXPECTED)]
+    assert "(a call)" in (reports / "exiting.ipynb.txt").read_text(encoding="utf-8")
+    assert "no verdict within" in (reports / "looping.py.txt").read_text(encoding="utf-8")
+
+
+def test_a_directory_of_one_correct_submission_is_a_class_that_agrees(
+        tmp_path: Path, fake: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "alice.py").write_text(CORRECT, encoding="utf-8")
+    argv = [str(folder), "--function", "backprop", "--csv", str(tmp_path / "marks.csv"),
+            "--out", str(tmp_path / "reports"), "--seed", "3", "--activation", "tanh",
+            "--biases", "--alpha", "0.5"]
+    assert is_class_run(argv)
+    assert classroom.main(argv, command=fake) == 0
+    assert [(r["submission"], r["verdict"]) for r in _rows(tmp_path / "marks.csv")] == [
+        ("alice.py", "agrees")]
+    report = (tmp_path / "reports" / "alice.py.txt").read_text(encoding="utf-8")
+    assert "options: --activation tanh --seed 3 --alpha 0.5 --biases" in report
+    assert capsys.readouterr().out.splitlines()[-1] == "1 submission: 1 agrees"
+    assert classroom.main([*argv, "--json"], command=fake) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["ok"] is True and answer["counts"]["agrees"] == 1
+    assert [(r["submission"], r["verdict"]) for r in answer["submissions"]] == [
+        ("alice.py", "agrees")]
+
+
+def test_caveats_pass_unless_strict(tmp_path: Path, fake: tuple[str, ...]) -> None:
+    folder = tmp_path / "caveats"
+    folder.mkdir()
+    (folder / "alice.py").write_text(CORRECT, encoding="utf-8")
+    (folder / "bob.py").write_text(CORRECT + "\nCAVEATS = ['slow', 'warns']\n",
+                                   encoding="utf-8")
+    marks = tmp_path / "marks.csv"
+    assert classroom.main([str(folder), "--function", "backprop", "--csv", str(marks)],
+                          command=fake) == 0
+    rows = _rows(marks)
+    assert [(r["verdict"], r["caveats"]) for r in rows] == [("agrees", ""),
+                                                             ("agrees_with_caveats",
+                                                              "slow; warns")]
+    assert classroom.main([str(folder), "--function", "backprop", "--strict"],
+                          command=fake) == 1
+
+
+def test_all_cells_is_passed_to_the_child(tmp_path: Path, fake: tuple[str, ...]) -> None:
+    path = _notebook(tmp_path / "exiting.ipynb", *SUBMISSIONS["exiting"][1])
+    sub = Submission(path, "backprop", path.name)
+    [default] = run_class([sub], command=fake)
+    [every] = run_class([sub], ["--all-cells"], command=fake)
+    assert default.verdict == "agrees"
+    assert every.verdict == "error" and "called sys.exit(0)" in every.diagnosis[0]
+
+
+def test_the_memory_limit_is_what_stops_a_big_allocation(tmp_path: Path,
+                                                         fake: tuple[str, ...]) -> None:
+    path = tmp_path / "greedy.py"          # 2 GiB of address space, never touched (zeros)
+    path.write_text("import numpy as np\nBIG = np.zeros(2**28)\n" + _backprop(),
+                    encoding="utf-8")
+    sub = Submission(path, "backprop", path.name)
+    [limited] = run_class([sub], memory_mb=1024, command=fake)
+    [roomy] = run_class([sub], memory_mb=4096, command=fake)
+    assert (limited.verdict, limited.diagnosis) == ("error", ("memory limit (1024 MB) exceeded",))
+    assert roomy.verdict == "agrees"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_timeout_kills_everything_the_submission_started(tmp_path: Path,
+                                                           fake: tuple[str, ...]) -> None:
+    pid_file = tmp_path / "grandchild.pid"
+    path = tmp_path / "spawner.py"
+    path.write_text(f"import subprocess\np = subprocess.Popen(['sleep', '300'])\n"
+                    f"open({str(pid_file)!r}, 'w').write(str(p.pid))\nwhile True:\n    pass\n",
+                    encoding="utf-8")
+    start = time.monotonic()
+    [result] = run_class([Submission(path, "backprop", path.name)], timeout=2, command=fake)
+    assert result.verdict == "timeout" and time.monotonic() - start < 5
+    grandchild = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+
+
+def test_a_child_that_breaks_the_contract_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "alice.py"
+    path.write_text(CORRECT, encoding="utf-8")
+    sub = Submission(path, "backprop", path.name)
+    script = tmp_path / "liar.py"
+    script.write_text("import sys\nprint('not json')\nprint('it broke', file=sys.stderr)\n"
+                      "sys.exit(1)\n", encoding="utf-8")
+    [result] = run_class([sub], command=(sys.executable, str(script)))
+    assert (result.verdict, result.diagnosis) == ("error", ("it broke",))
+    script.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+                      encoding="utf-8")
+    [result] = run_class([sub], command=(sys.executable, str(script)))
+    assert (result.verdict, result.diagnosis) == ("error", ("killed by SIGSEGV",))
+
+
+def test_the_child_runs_this_checkout(tmp_path: Path) -> None:
+    script = tmp_path / "where.py"
+    script.write_text("import json, manual_backprop\nprint(json.dumps({'verdict': 'agrees', "
+                      "'ok': True, 'report': manual_backprop.__file__}))\n", encoding="utf-8")
+    path = tmp_path / "alice.py"
+    path.write_text("", encoding="utf-8")
+    [result] = run_class([Submission(path, "f", "alice.py")],
+                         command=(sys.executable, str(script)))
+    assert result.report == os.path.abspath(mb.__file__)
+
+
+RUNNER = r'''
+import signal
+import sys
+
+from manual_backprop.cli import classroom
+
+signal.signal(signal.SIGINT, signal.default_int_handler)    # even if started in the background
+sys.exit(classroom.main(sys.argv[2:], command=(sys.executable, sys.argv[1])))
+'''
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_no_submission_outlives_the_checker(tmp_path: Path, fake: tuple[str, ...],
+                                            how: signal.Signals) -> None:
+    """Ctrl-C: the checker kills its children on the way out; killed outright (SIGKILL), the
+    children get SIGKILL from the kernel (PR_SET_PDEATHSIG)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("l1.py", "l2.py"):
+        (folder / name).write_text("import os\nopen(__file__ + '.pid', 'w').write(str(os.getpid()))"
+                                   "\nwhile True:\n    pass\n", encoding="utf-8")
+    runner = tmp_path / "runner.py"
+    runner.write_text(RUNNER, encoding="utf-8")
+    root = str(Path(mb.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    with subprocess.Popen([sys.executable, str(runner), fake[1], str(folder), "--function",
+                           "backprop", "--jobs", "2", "--timeout", "100"], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as checker:
+        pid_files = [folder / "l1.py.pid", folder / "l2.py.pid"]
+        deadline = time.monotonic() + 20
+        while not all(p.exists() and p.read_text() for p in pid_files):
+            assert time.monotonic() < deadline and checker.poll() is None
+            time.sleep(0.05)
+        checker.send_signal(how)
+        checker.wait(timeout=10)
+    pids = [int(p.read_text()) for p in pid_files]
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+
+
+class _InterruptingStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_kills_its_children_and_goes_on(tmp_path: Path,
+                                                          fake: tuple[str, ...]) -> None:
+    """In-process (in Jupyter, say), Ctrl-C must not leave the running checks behind."""
+    quick = tmp_path / "quick.py"                 # done once the others are in their loops
+    quick.write_text("import os, time\nwhile not all(os.path.exists(os.path.join("
+                     f"{str(tmp_path)!r}, n)) for n in ('l1.py.pid', 'l2.py.pid')):\n"
+                     "    time.sleep(0.01)\n" + CORRECT, encoding="utf-8")
+    subs = [Submission(quick, "backprop", quick.name)]
+    for name in ("l1.py", "l2.py"):
+        (tmp_path / name).write_text("import os\nopen(__file__ + '.pid', 'w').write("
+                                     "str(os.getpid()))\nwhile True:\n    pass\n",
+                                     encoding="utf-8")
+        subs.append(Submission(tmp_path / name, "backprop", name))
+    with pytest.raises(KeyboardInterrupt):       # at the first progress line: quick.py's
+        run_class(subs, jobs=3, timeout=100, command=fake, progress=_InterruptingStream())
+    pids = [int((tmp_path / f"{n}.pid").read_text()) for n in ("l1.py", "l2.py")]
+    assert not any(_alive(pid) for pid in pids)
