@@ -15,6 +15,7 @@ callable, bad option).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -25,11 +26,15 @@ from typing import Any, NoReturn
 
 from reference.check import DEFAULT_MAX_EXAMPLES, CheckResult, check_backprop
 from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
+from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
 
 from .args import depth, positive_float, positive_int
+from .classroom import is_class_run
+from .classroom import main as class_main
+from .notebook import NotebookError, load_notebook
 
-__all__ = ["UsageError", "load_function", "main"]
+__all__ = ["UsageError", "load_function", "load_target", "main", "to_json"]
 
 PROG = "manual-backprop check"
 
@@ -54,18 +59,35 @@ def _import_file(path: Path) -> Any:
     return module
 
 
-def load_function(target: str) -> Any:
-    """The function named by ``FILE.py:FUNC`` or ``package.module:FUNC`` (UsageError if not)."""
+def _split_target(target: str, function: str | None) -> tuple[str, str]:
     where, sep, name = target.rpartition(":")
-    if not sep or not where or not name:
-        raise UsageError(f"expected FILE.py:FUNC or package.module:FUNC, got {target!r}")
+    if sep and where and name:
+        return where, name
+    if function and target:
+        return target, function
+    raise UsageError(f"expected FILE.py:FUNC, FILE.ipynb:FUNC or package.module:FUNC (or "
+                     f"--function NAME), got {target!r}")
+
+
+def load_target(target: str, function: str | None = None, all_cells: bool = False
+                ) -> tuple[Any, list[str]]:
+    """The function named by ``FILE.py:FUNC``, ``FILE.ipynb:FUNC`` or ``package.module:FUNC``
+    (``FUNC`` may come from ``function`` instead), and for a notebook the cells (or parts)
+    that were not run (``manual_backprop.cli.notebook``). UsageError if it cannot be loaded."""
+    where, name = _split_target(target, function)
+    skipped: list[str] = []
     try:
-        if where.endswith(".py") or "/" in where or "\\" in where:
+        if where.endswith(".ipynb"):
+            if not Path(where).is_file():
+                raise UsageError(f"no such file: {where}")
+            module, cells = load_notebook(Path(where), all_cells=all_cells)
+            skipped = [str(c) for c in cells]
+        elif where.endswith(".py") or "/" in where or "\\" in where:
             module = _import_file(Path(where))
         else:
             module = importlib.import_module(where)
-    except UsageError:
-        raise
+    except (UsageError, NotebookError) as exc:
+        raise UsageError(str(exc)) from None
     except Exception as exc:
         line = getattr(exc, "lineno", None)
         at = f" (line {line})" if line else ""
@@ -78,7 +100,13 @@ def load_function(target: str) -> Any:
     fn = getattr(module, name)
     if not callable(fn):
         raise UsageError(f"{where}:{name} is a {type(fn).__name__}, not a function")
-    return fn
+    return fn, skipped
+
+
+def load_function(target: str) -> Any:
+    """The function named by ``FILE.py:FUNC``, ``FILE.ipynb:FUNC`` or ``package.module:FUNC``
+    (UsageError if not)."""
+    return load_target(target)[0]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +120,13 @@ def _parser() -> argparse.ArgumentParser:
                 "network on which its math is wrong. Exit 0 agrees (possibly with numerical "
                 "caveats), 1 wrong (or a caveat with --strict), 2 usage error.")
     p.add_argument("target", metavar="FILE.py:FUNC",
-                   help="the function, as path/to/file.py:name or package.module:name")
+                   help="the function, as path/to/file.py:name, path/to/notebook.ipynb:name or "
+                        "package.module:name (several, or a directory: a whole class, see "
+                        "--jobs)")
+    p.add_argument("--function", metavar="NAME",
+                   help="the function's name, for a target given without :FUNC")
+    p.add_argument("--all-cells", action="store_true",
+                   help="a notebook: run every cell, not only the ones that define things")
     p.add_argument("--activation", default="sigmoid", choices=ACTIVATION_NAMES,
                    metavar="NAME", help="g in every layer: " + ", ".join(ACTIVATION_NAMES) +
                    " (default sigmoid)")
@@ -147,23 +181,38 @@ def to_json(result: CheckResult) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (0, 1 or 2)."""
+    """Run the command; returns the exit status (0, 1 or 2). Several targets, a directory or a
+    class option (--jobs, --timeout, --memory-mb, --csv, --out) make it a class run
+    (``manual_backprop.cli.classroom``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if is_class_run(argv):
+        return class_main(argv)
     try:
-        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = _parser().parse_args(argv)
         if args.alpha is not None and args.returns != "update":
             raise UsageError("--alpha goes with --returns update")
-        fn = load_function(args.target)
+        with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+            fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    try:
-        result = check_backprop(fn, args.activation, **_options(args))
+    try:       # the student's prints go to stderr with --json: stdout is one JSON object
+        with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+            with x64():                    # a jax-written function computes in float64 too
+                result = check_backprop(fn, args.activation, **_options(args))
     except MemoryError:
-        print(f"{PROG}: error: out of memory while running {args.target}", file=sys.stderr)
+        print(f"{PROG}: error: MemoryError: out of memory while running {args.target}",
+              file=sys.stderr)
         return 2
+    notes = [f"Notebook: not run: {c}" for c in skipped]
     if args.json:
-        print(json.dumps(to_json(result), ensure_ascii=False))
+        out = to_json(result)
+        out["report"] = "\n".join([*notes, out["report"]])
+        out["skipped_cells"] = skipped
+        print(json.dumps(out, ensure_ascii=False))
         return 0 if result.ok else 1
+    for note in notes:
+        print(note)
     print(result)
     if not result.ok:
         options = result.convention.options()

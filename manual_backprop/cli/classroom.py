@@ -36,13 +36,12 @@ import argparse
 import csv
 import json
 import os
-import resource
 import selectors
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -200,36 +199,30 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _limits(memory_mb: int) -> Callable[[], None]:
-    """What the child does between fork and exec: its address-space limit, no core dumps, and
-    (Linux) SIGKILL when the checker dies, so that no submission outlives a killed checker."""
-    parent = os.getpid()
-    prctl = _libc_prctl()
-
-    def apply() -> None:
-        limit = memory_mb << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if prctl is not None:
-            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != parent:         # it died before prctl
-                os._exit(1)
-    return apply
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _libc_prctl() -> Callable[[int, int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
+_LIMITER = """\
+import ctypes, os, resource, signal, sys
+limit = int(sys.argv[1]) << 20
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+if sys.platform.startswith("linux"):
     try:
-        prctl: Callable[[int, int], int] = ctypes.CDLL(None, use_errno=True).prctl
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        return None
-    return prctl
+        pass
+    if os.getppid() != int(sys.argv[2]):      # the checker died before prctl
+        os._exit(1)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+"""The child's first program: its address-space limit, no core dumps and (Linux) SIGKILL when
+the checker dies, so that no submission outlives a killed checker; then it becomes the check
+itself (exec). A program and not a ``preexec_fn``: Python code between fork and exec in a
+process where jax runs threads may deadlock (jax warns of it), and the exec'd program starts
+clean."""
+
+
+def _limited(argv: Sequence[str], memory_mb: int) -> list[str]:
+    """``argv`` run under the limits of ``_LIMITER``."""
+    return [sys.executable, "-c", _LIMITER, str(memory_mb), str(os.getpid()), *argv]
 
 
 def _kill_group(pid: int) -> None:
@@ -251,9 +244,9 @@ class _Child:
         self.out = bytearray()
         self.err = bytearray()
         self.timed_out = False
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, start_new_session=True,
-                                     preexec_fn=_limits(memory_mb))
+        self.proc = subprocess.Popen(_limited(argv, memory_mb), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                     start_new_session=True)
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self.pipes = {self.proc.stdout.fileno(): self.out, self.proc.stderr.fileno(): self.err}
         for fd in self.pipes:
