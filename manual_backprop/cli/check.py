@@ -168,11 +168,11 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 def to_json(result: CheckResult) -> dict[str, Any]:
     """The verdict as JSON (keys in English whatever the language): verdict, ok, networks,
-    max_error, diagnosis (keys), hint (the line, or null), hint_options, caveats (lines),
-    report (the full text), seconds."""
+    max_error, diagnosis (keys; none when a hint fits, as in the report), hint (the line, or
+    null), hint_options, caveats (lines), caveat_kinds, report (the full text), seconds."""
     return {"verdict": result.verdict, "ok": result.ok, "networks": result.networks,
             "max_error": result.max_error,
-            "diagnosis": [d.key for d in result.diagnosis],
+            "diagnosis": [] if result.hint else [d.key for d in result.diagnosis],
             "hint": None if result.hint is None else str(result.hint),
             "hint_options": None if result.hint is None else result.hint.options,
             "caveats": (result.caveats.lines(result.activation) if result.caveats else []),
