@@ -269,3 +269,15 @@ def test_the_command_is_dispatched_by_manual_backprop() -> None:
                          check=False)
     assert run.returncode == 1 and "sign flipped" in run.stdout
     assert f"Reproduce: python -m manual_backprop check {BUG}" in run.stdout
+
+
+def test_in_jupyter_a_result_shows_itself_as_markdown() -> None:
+    mod = _module(CATALOGUE / "buggy" / "sign_flipped.py")
+    wrong = check_backprop(mod.backprop, mod.ACTIVATION)._repr_markdown_()
+    assert wrong.startswith("**FAIL**") and "| W[1] | j=0" in wrong
+    assert "**Diagnosis**:\n- sign flipped" in wrong
+    mod = _module(CATALOGUE / "conventions" / "rows_layout.py")
+    hinted = check_backprop(mod.backprop, mod.ACTIVATION)._repr_markdown_()
+    assert "**FAIL**" in hinted and "rerun with --layout rows" in hinted
+    right = check_backprop(mod.backprop, mod.ACTIVATION, layout="rows", max_examples=20)
+    assert right._repr_markdown_().startswith("**OK**: agrees with jax.grad on 20 networks")
