@@ -1,7 +1,5 @@
 """``python -m manual_backprop``: see ``manual_backprop.cli``."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

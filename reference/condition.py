@@ -85,27 +85,30 @@ def loss_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 @overload
 def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                     activations: Sequence[Any], hidden_error: str = ...,
-                    dtype: np.dtype | type = ..., *, biases: None = None) -> list[F64]: ...
+                    dtype: np.dtype | type = ..., *, biases: None = None,
+                    floor: float | None = None) -> list[F64]: ...
 @overload
 def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                     activations: Sequence[Any], hidden_error: str = ...,
                     dtype: np.dtype | type = ..., *,
-                    biases: Sequence[ArrayLike]) -> GradientsWithBiases: ...
+                    biases: Sequence[ArrayLike], floor: float | None = None
+                    ) -> GradientsWithBiases: ...
 def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                     activations: Sequence[Any], hidden_error: str = "exact",
                     dtype: np.dtype | type = np.float64, *,
-                    biases: Sequence[ArrayLike] | None = None
+                    biases: Sequence[ArrayLike] | None = None, floor: float | None = None
                     ) -> list[F64] | GradientsWithBiases:
     """Per entry of every ΔW[l] (and Δb[l]), the scale that the rounding errors are
     proportional to.
 
     weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activations: L built-in names
     (or custom pairs, see docs/numerics.md); dtype: the dtype the kernel computed in (sets the
-    underflow floor); biases: None or L arrays (n_l, 1).
+    underflow floor); biases: None or L arrays (n_l, 1); floor: another absolute term for every
+    intermediate magnitude than the underflow floor of ``dtype`` (``check`` uses ``WRONG_FLOOR``).
     Returns the list of scales of ΔW[1..L], or with biases ``GradientsWithBiases(dW, db)`` of
     the scales of ΔW[l] and Δb[l].
     """
-    floor = underflow_floor(dtype)
+    floor = underflow_floor(dtype) if floor is None else floor
     m = _forward_magnitudes(weights, X, Y, activations, biases, floor)
     E, Emag = m.E, m.Emag
     scales: list[F64] = []

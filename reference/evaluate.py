@@ -19,6 +19,7 @@ from .strategies import Network
 from .tolerances import (
     RTOL,
     TAME_NET_INPUT,
+    WRONG_FLOOR,
     WRONG_RTOL,
     GradientMismatch,
     condition_scale,
@@ -46,7 +47,7 @@ class Outcome:
     expected: list[F64] | None = None
     expected_db: list[F64] | None = None
     error: float = 0.0                         # largest relative error over compared layers
-    wrong_error: float = 0.0                   # the same where values underflow in float32
+    wrong_error: float = 0.0                   # the same with the floor WRONG_FLOOR
     compared_from: int = 1                     # layers compared_from..L were compared
     net_input: float = 0.0                     # the net input Z[l] of largest magnitude
     modified: list[str] = field(default_factory=list)
@@ -95,13 +96,14 @@ def expected(net: Network, conv: Convention, oracle: str = "jax"
 
 
 def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int,
-              dtype: type) -> list[tuple[float, int, str, Any, Any, Any]]:
+              floor: float | None = None) -> list[tuple[float, int, str, Any, Any, Any]]:
     """Per compared layer: (largest relative error, l, "ΔW" or "Δb", got, expected, scale),
-    with the condition scale whose underflow floor is that of ``dtype``."""
+    with the condition scale of float64 (or with the absolute term ``floor``)."""
     assert got.dW is not None and out.expected is not None and got.slack is not None
     L = len(net.weights)
     scale = condition_scale(net.weights, net.X, net.Y, net.activations, conv.hidden_error,
-                            dtype, biases=_biases(net) if conv.biases else None)
+                            np.float64, biases=_biases(net) if conv.biases else None,
+                            floor=floor)
     sW, sb = (scale.dW, scale.db) if conv.biases else (scale, [])  # type: ignore[union-attr]
     pairs = [(got.dW[i], out.expected[i], sW[i], got.slack[i], i + 1, "ΔW") for i in range(L)]
     if got.db is not None and out.expected_db is not None:
@@ -120,10 +122,10 @@ def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k:
 def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted) -> None:
     k = _kink_layer(net)
     out.compared_from = k + 1
-    errors = _relative(got, out, net, conv, k, np.float64)
+    errors = _relative(got, out, net, conv, k)
     out.error = out.wrong_error = max((r for r, *_ in errors), default=0.0)
-    if out.error > WRONG_RTOL:       # wrong math, or values that underflow in float32?
-        out.wrong_error = max((r for r, *_ in _relative(got, out, net, conv, k, np.float32)),
+    if out.error > WRONG_RTOL:       # wrong math, or rounding at the level of an ulp of 1?
+        out.wrong_error = max((r for r, *_ in _relative(got, out, net, conv, k, WRONG_FLOOR)),
                               default=0.0)
     bad = [x for x in errors if x[0] > _STRICT]
     if not bad:

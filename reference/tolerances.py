@@ -40,6 +40,7 @@ __all__ = [
     "RTOL",
     "TAME_NET_INPUT",
     "UPDATE_ROUNDING",
+    "WRONG_FLOOR",
     "WRONG_RTOL",
     "GradientMismatch",
     "GradientsWithBiases",
@@ -81,9 +82,18 @@ as is every disagreement on a network that is not tame). A correct formula compu
 in float32 errs by ≲ 100 · eps32 ≈ 1.2e-5 of the scale (the argument of ``RTOL``; an unstable
 float32 softplus at z = −10 errs by ≈ 1.2e-4); wrong math errs by O(1) (a sign, a factor 2 or
 1/m, a missing g′ ≤ 0.25): docs/checking.md shows the measured margins of the catalogue.
-For this decision the condition scale has float32's underflow floor (tiny32/eps32 ≈ 1e-31,
-see ``underflow_floor``): a float32 computation flushes values below 1e-38 to 0, and the
-difference that makes is rounding, not math."""
+For this decision the condition scale has the absolute term ``WRONG_FLOOR`` in every
+intermediate magnitude instead of the underflow floor."""
+
+WRONG_FLOOR = 16 * float(np.finfo(np.float64).eps) / WRONG_RTOL
+"""The absolute term of the condition scale for ``check``'s wrong/caveat decision, 3.6e-12 in
+every intermediate magnitude (A, Z, g′, δ): an absolute error of 16 ulps of 1 then stays
+within ``WRONG_RTOL`` of the scale. A correct formula for an activation of values O(1) may err
+by a few ulps of 1 in absolute terms where its value is tiny: (e^z − e^−z)/(e^z + e^−z) at
+z = 1e-16 is 100 % off, its g′ = 1 − tanh² loses the digits of the 1. It also covers float32's
+underflow (a float32 computation flushes values below 1e-38 to 0). Both are rounding, not
+math, and only gradients below ~1e-9 feel the term; the strict comparison (``RTOL``) still
+reports such differences as caveats."""
 
 UPDATE_ROUNDING = 4.0
 """``check --returns update``: ΔW is recovered as (W_before − W_after)/α, and the roundings of

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["SUBCOMMANDS", "main"]
+__all__ = ["SUBCOMMANDS", "main", "run"]
 
 SUBCOMMANDS = {
     "explain": "manual_backprop.cli.explain",   # the lecture's derivation replayed with numbers
@@ -42,3 +42,18 @@ def _dispatch(args: list[str]) -> int:
     from .report import main as report_main
 
     return report_main(args)
+
+
+def run() -> None:
+    """The entry point of ``python -m manual_backprop`` and the ``manual-backprop`` script:
+    ``main``, then exit with its status. After Ctrl-C the process ends at once (os._exit, the
+    output flushed): an interpreter shutting down beside XLA's threads may crash."""
+    status = main()
+    if status == 128 + 2:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+    sys.exit(status)
