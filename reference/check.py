@@ -40,9 +40,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure, NoSuchExample
 from numpy.typing import NDArray
 
+from .calling import call, interpret
 from .caveats import CaveatLog, probe_networks
 from .check_report import format_markdown, format_result
-from .conventions import Convention, call, convention, interpret
+from .conventions import Convention, convention
 from .diagnose import Diagnosis, diagnose
 from .evaluate import Outcome, evaluate
 from .hints import Hint, find_hint

@@ -13,7 +13,8 @@ from numpy.typing import NDArray
 
 import manual_backprop as mb
 
-from .conventions import Call, Convention, Failure, Interpreted, call, interpret
+from .calling import Call, Failure, Interpreted, call, interpret
+from .conventions import Convention
 from .jax_oracle import gradients
 from .strategies import Network
 from .tolerances import (

@@ -25,18 +25,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .conventions import (
-    HIDDEN_ERRORS,
-    LAYOUTS,
-    LOSSES,
-    RETURNS,
-    Call,
-    Convention,
-    _positional_parameters,
-    call,
-    interpret,
-    passes_alpha,
-)
+from .calling import Call, call, interpret, passes_alpha, positional_parameters
+from .conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS, Convention
 from .evaluate import evaluate, expected
 from .strategies import Network, tame
 
@@ -66,7 +56,7 @@ class Hint:
 
 def candidates(fn: Callable[..., Any], conv: Convention) -> list[Convention]:
     """Every other convention worth trying for ``fn``, fewest changes from ``conv`` first."""
-    n = _positional_parameters(fn)
+    n = positional_parameters(fn)
     biases = [conv.biases] + ([not conv.biases] if n is None or n >= 4 else [])
     out = []
     for layers, layout, loss, returns, hidden, b in itertools.product(

@@ -1,0 +1,262 @@
+"""Calling a user's backprop function under a ``Convention`` and reading what it returns.
+
+``call`` runs the function on copies of a network (always given in the lecture's layout:
+W[l] (n_l, n_{l−1}), X (n_0, m), Y (n_L, m)), in the convention's layout and argument order.
+``interpret`` turns what it returned into the lecture's ΔW (and Δb) in float64, so that one
+comparison serves every convention. Results may be a list or tuple in layer order, a pair
+(ΔW list, Δb list) with biases, or a dict with keys dW1…dWL (db1…dbL) or W1…WL (b1…bL); with
+returns="update" the new weights (or None, the given arrays changed in place).
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .conventions import Convention
+from .strategies import Network
+from .tolerances import UPDATE_ROUNDING
+
+__all__ = ["Call", "Failure", "Interpreted", "call", "interpret", "passes_alpha",
+           "positional_parameters"]
+
+F64 = NDArray[np.float64]
+_EPS = float(np.finfo(np.float64).eps)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one network disagrees. kind: "raised", "returned" (not what the convention
+    expects), "shape", "nan", "mismatch" or "modified"; message: one line; mismatch: the
+    worst entry of the first layer that differs, going back from the output ("mismatch");
+    exception: the exception's type name ("raised")."""
+
+    kind: str
+    message: str
+    mismatch: Any = None
+    exception: str | None = None
+
+
+@dataclass
+class Call:
+    """One call of the function on a network: what it returned or raised, and what it did to
+    its arguments (``weights``/``biases`` as passed, after the call; ``modified``: every
+    argument changed in place, which an update may do to the weights and biases)."""
+
+    result: Any = None
+    failure: Failure | None = None
+    weights: list[NDArray[Any]] = field(default_factory=list)
+    biases: list[NDArray[Any]] | None = None
+    modified: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def positional_parameters(fn: Callable[..., Any]) -> int | None:
+    """How many positional arguments ``fn`` accepts (None: any number, or unknown)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+def passes_alpha(fn: Callable[..., Any], conv: Convention) -> bool:
+    """Whether ``fn`` is given α: with returns="update", when it takes one more parameter."""
+    base = 4 if conv.biases else 3
+    n = positional_parameters(fn)
+    return conv.returns == "update" and n is not None and n > base
+
+
+Arrays = list[NDArray[Any]]
+
+
+def _in_layout(net: Network, conv: Convention
+               ) -> tuple[Arrays, Arrays | None, NDArray[Any], NDArray[Any]]:
+    rows = conv.layout == "rows"
+    Ws = [np.array(W.T if rows else W) for W in net.weights]        # copies, C-contiguous
+    bs = None
+    if conv.biases:
+        assert net.biases is not None
+        bs = [np.array(b.ravel() if rows else b) for b in net.biases]
+    X, Y = (np.array(net.X.T), np.array(net.Y.T)) if rows else (net.X.copy(), net.Y.copy())
+    return Ws, bs, X, Y
+
+
+def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
+    """Call ``fn`` on copies of ``net`` (float64, the lecture's layout) in ``conv``'s layout and
+    argument order; record an exception, numpy's warnings and arguments changed in place."""
+    Ws, bs, X, Y = _in_layout(net, conv)
+    args: list[Any] = [Ws, *([bs] if bs is not None else []), X, Y]
+    if passes_alpha(fn, conv):
+        args.append(conv.step)
+    out = Call(weights=Ws, biases=bs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out.result = fn(*args)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f" (at {frame.filename}:{frame.lineno}: {frame.line})" if frame.line else ""
+            out.failure = Failure("raised", f"Your function raised {type(exc).__name__}: "
+                                  f"{exc}{where}", exception=type(exc).__name__)
+    out.warnings = [str(w.message) for w in caught]
+    Ws0, bs0, X0, Y0 = _in_layout(net, conv)
+    named: list[tuple[str, Any, Any]] = [
+        *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),
+        *((f"b[{l}]", a, b) for l, (a, b) in enumerate(zip(bs or [], bs0 or []), start=1)),
+        ("X", X, X0), ("Y", Y, Y0)]
+    out.modified = [n for n, a, b in named if np.shape(a) != np.shape(b)
+                    or not np.array_equal(a, b)]
+    return out
+
+
+@dataclass
+class Interpreted:
+    """What the function returned, in the lecture's terms: dW (and db) in float64, the lecture's
+    layout and summed loss; ``slack`` the absolute rounding an update adds, per entry of
+    [*dW, *db]; ``raw`` the arrays as returned (any shape) and their ``dtypes``."""
+
+    dW: list[F64] | None = None
+    db: list[F64] | None = None
+    slack: list[F64] | None = None
+    raw: list[NDArray[Any]] | None = None
+    dtypes: list[str] = field(default_factory=list)
+    failure: Failure | None = None
+
+
+def _what(conv: Convention, L: int) -> str:
+    prefix = "W" if conv.returns == "update" else "ΔW"
+    what = f"a list of L = {L} arrays [{prefix}[1], ..., {prefix}[{L}]]"
+    return f"a pair ({what}, the {L} {'b' if prefix == 'W' else 'Δb'}[l])" if conv.biases else what
+
+
+def _from_dict(result: dict[Any, Any], conv: Convention, L: int
+               ) -> tuple[list[Any], list[Any] | None] | str:
+    keys = ["W"] if conv.returns == "update" else ["dW", "W"]
+    bkeys = ["b"] if conv.returns == "update" else ["db", "b"]
+    for k, bk in zip(keys, bkeys):
+        if all(f"{k}{l}" in result for l in range(1, L + 1)):
+            Ws = [result[f"{k}{l}"] for l in range(1, L + 1)]
+            if not conv.biases:
+                return Ws, None
+            if all(f"{bk}{l}" in result for l in range(1, L + 1)):
+                return Ws, [result[f"{bk}{l}"] for l in range(1, L + 1)]
+    want = " and ".join(f"{k}1..{k}{L}" for k in ([keys[0], bkeys[0]] if conv.biases
+                                                     else keys[:1]))
+    return (f"Your function returned a dict with keys {sorted(map(str, result))}; expected "
+            f"{want}")
+
+
+def _split(result: Any, conv: Convention, L: int, got: Call
+           ) -> tuple[list[Any], list[Any] | None] | str:
+    """The returned weight-like and bias-like sequences, or a message saying what is wrong."""
+    if conv.returns == "update" and result is None:
+        return list(got.weights), (list(got.biases) if got.biases is not None else None)
+    if isinstance(result, dict):
+        return _from_dict(result, conv, L)
+    if (isinstance(result, np.ndarray) and result.ndim != 3) or isinstance(result, (str, bytes)):
+        shape = f" of shape {result.shape}" if isinstance(result, np.ndarray) else ""
+        return (f"Your function returned one {type(result).__name__}{shape}; expected "
+                f"{_what(conv, L)}")
+    try:
+        items = list(result)
+    except TypeError:
+        return f"Your function returned {type(result).__name__}, not {_what(conv, L)}"
+    if conv.biases:
+        if len(items) != 2 or any(isinstance(i, np.ndarray) and i.ndim != 3 for i in items):
+            return (f"Your function returned {len(items)} items; expected {_what(conv, L)}")
+        try:
+            return list(items[0]), list(items[1])
+        except TypeError:
+            return f"Your function returned a pair that is not two lists; expected {_what(conv, L)}"
+    return items, None
+
+
+def _arrays(items: Sequence[Any], symbol: str, expect: Sequence[tuple[int, ...]],
+            out: Interpreted) -> list[NDArray[Any]] | None:
+    L = len(expect)
+    if len(items) != L:
+        what = {"ΔW": "", "W": "new weight ", "Δb": "Δb ", "b": "new bias "}[symbol]
+        out.failure = Failure("returned", f"Your function returned {len(items)} {what}arrays; "
+                              f"expected L = {L} ({symbol}[1], ..., {symbol}[{L}], one per "
+                              f"{'weight matrix' if symbol in ('ΔW', 'W') else 'layer'})")
+        return None
+    arrays = []
+    for l, a in enumerate(items, start=1):
+        arr = np.asarray(a)
+        if arr.dtype.kind not in "fiu":
+            out.failure = Failure("returned", f"Your {symbol}[{l}] has dtype {arr.dtype}; "
+                                  f"expected real numbers (float64)")
+            return None
+        arrays.append(arr)
+    return arrays
+
+
+def interpret(got: Call, net: Network, conv: Convention) -> Interpreted:
+    """The lecture's ΔW (and Δb) from what ``fn`` returned on ``net`` under ``conv``; a
+    ``Failure`` ("returned", "shape" or "nan") when that is not possible."""
+    out = Interpreted()
+    L, rows, update = len(net.weights), conv.layout == "rows", conv.returns == "update"
+    split = _split(got.result, conv, L, got)
+    if isinstance(split, str):
+        out.failure = Failure("returned", split)
+        return out
+    w_sym, b_sym = ("W", "b") if update else ("ΔW", "Δb")
+    w_shapes = [W.T.shape if rows else W.shape for W in net.weights]
+    b_shapes = [(W.shape[0],) if rows else (W.shape[0], 1) for W in net.weights]
+    Ws = _arrays(split[0], w_sym, w_shapes, out)
+    bs = None if split[1] is None or Ws is None else _arrays(split[1], b_sym, b_shapes, out)
+    if Ws is None or (conv.biases and bs is None):
+        return out
+    out.dtypes = [str(a.dtype) for a in [*Ws, *(bs or [])]]
+    raw_W = [a.astype(np.float64).T if rows and a.ndim == 2 else a.astype(np.float64)
+             for a in Ws]
+    out.raw = raw_W
+    for l, (a, shape) in enumerate(zip(Ws, w_shapes), start=1):
+        if a.shape != shape:
+            dims = f"(n_{l - 1}, n_{l})" if rows else f"(n_{l}, n_{l - 1})"
+            out.failure = Failure("shape", f"Your {w_sym}[{l}] has shape {a.shape}; expected "
+                                  f"{shape}, the shape of W[{l}] {dims}")
+            return out
+    for l, (a, shape) in enumerate(zip(bs or [], b_shapes), start=1):
+        if a.shape != shape:
+            out.failure = Failure("shape", f"Your {b_sym}[{l}] has shape {a.shape}; expected "
+                                  f"{shape}, the shape of b[{l}]")
+            return out
+    dW = [np.asarray(a.T if rows else a, dtype=np.float64) for a in Ws]
+    db = None if bs is None else [np.asarray(a, dtype=np.float64).reshape(-1, 1) for a in bs]
+    slack = [np.zeros_like(d) for d in [*dW, *(db or [])]]
+    if update:
+        before = [*net.weights, *(net.biases or [])][: len(slack)]
+        after = [*dW, *(db or [])]
+        with np.errstate(all="ignore"):
+            changes = [(b - a) / conv.step for b, a in zip(before, after)]
+            slack = [UPDATE_ROUNDING * _EPS * (np.abs(b) + np.abs(a)) / conv.step
+                     for b, a in zip(before, after)]
+        dW, db = changes[:L], (changes[L:] if db is not None else None)
+    if conv.loss == "mean":
+        dW = [d * net.m for d in dW]
+        db = None if db is None else [d * net.m for d in db]
+        slack = [s * net.m for s in slack]
+    out.dW, out.db, out.slack = dW, db, slack
+    for symbol, arrays in (("ΔW", dW), ("Δb", db or [])):
+        for l, a in enumerate(arrays, start=1):
+            bad = np.argwhere(~np.isfinite(a))
+            if len(bad):
+                k, j = bad[0]
+                out.failure = Failure("nan", f"Your {symbol}[{l}] has {len(bad)} non-finite "
+                                      f"entr{'ies' if len(bad) > 1 else 'y'} "
+                                      f"({symbol}[{l}][k={k}, j={j}] = {a[k, j]})")
+                return out
+    return out
