@@ -4,6 +4,7 @@ every correct one, reports malformed results as disagreements, and its command l
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -281,3 +282,26 @@ def test_in_jupyter_a_result_shows_itself_as_markdown() -> None:
     assert "**FAIL**" in hinted and "rerun with --layout rows" in hinted
     right = check_backprop(mod.backprop, mod.ACTIVATION, layout="rows", max_examples=20)
     assert right._repr_markdown_().startswith("**OK**: agrees with jax.grad on 20 networks")
+
+
+def test_a_notebook_is_checked_without_running_its_long_cells(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = (CATALOGUE / "correct" / "loops.py").read_text()
+    cells = ["%matplotlib inline\nimport numpy as np", "!pip install numpy", source,
+             "import time\ntime.sleep(3600)          # an hour of training"]
+    path = tmp_path / "homework.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), str(path))
+    start = time.monotonic()
+    assert main([f"{path}:backprop", "--max-examples", "20"]) == 0
+    out = capsys.readouterr().out
+    assert time.monotonic() - start < 60
+    assert "Notebook: not run: cell 2 (!pip install numpy)" in out
+    assert "line 2 `time.sleep(3600)" in out and "(a call)" in out and "OK: agrees" in out
+    assert main([str(path), "--function", "backprop", "--max-examples", "20", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["verdict"] == "agrees" and len(report["skipped_cells"]) == 3
