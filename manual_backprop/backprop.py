@@ -27,7 +27,8 @@ from typing import NamedTuple, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .activations import Activation
+from .activations import ACTIVATIONS, Activation
+from .blocks import multiply_in_place, subtract_in_place
 from .validation import (
     validate_activations,
     validate_alpha,
@@ -90,6 +91,15 @@ def _activate(g: Activation, Z: Array) -> tuple[Array, Array]:
     return g.g_and_g_prime(Z)
 
 
+_BUILT_INS = frozenset(id(a) for a in ACTIVATIONS.values())
+
+
+def _owns_outputs(g: Activation) -> bool:
+    """A built-in's A = g(Z) is the kernel's own memory (a custom g may return an array its
+    author keeps: never written to)."""
+    return id(g) in _BUILT_INS
+
+
 def _forward(W: dict[int, Array], X: Array, g: dict[int, Activation], b: Biases = None
              ) -> tuple[dict[int, Array], dict[int, Array]]:
     """Forward pass keeping what backprop needs: A[0..L] and g′(Z[1..L]) (which replaces Z)."""
@@ -124,11 +134,13 @@ def _backward(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation],
     dW: dict[int, Array] = {}
     db: dict[int, Array] = {}
 
-    D = A.pop(L) - Y                          # −E[L] = Ŷ − Y           (출력층의 오차, negated)
+    Y_hat = A.pop(L)
+    D = (subtract_in_place(Y_hat, Y) if _owns_outputs(g[L])   # in Ŷ's memory, when it is ours
+         else Y_hat - Y)                      # −E[L] = Ŷ − Y           (출력층의 오차, negated)
     for l in range(L, 0, -1):
         if l > 1 and not exact:
             D_prev = W[l].T @ D               # −E[l−1] = W[l]ᵀ(−E[l])               lecture 8-3
-        np.multiply(D, g_prime_Z.pop(l), out=D)   # −δ[l] = −E[l] ⊙ g′(Z[l])
+        multiply_in_place(D, g_prime_Z.pop(l))    # −δ[l] = −E[l] ⊙ g′(Z[l])
         dW[l] = D @ A.pop(l - 1).T            # ΔW[l] = −E[l] · g′(Z[l]) · A[l−1]ᵀ   (4단계)
         if b is not None:
             db[l] = D.sum(axis=1, keepdims=True)   # Δb[l] = −Σ_samples δ[l]
