@@ -107,11 +107,17 @@ def _multiply(a: Array, b: Array) -> None:
 
 def subtract_in_place(a: Array, b: Array) -> Array:
     """a := a − b (a C-contiguous, b of a's shape), in blocks; returns a."""
+    if a.nbytes <= _BLOCK_BYTES:
+        a -= b                                  # one block: the operator's shorter call
+        return a
     in_blocks(_subtract, (a, b), scratch=0)
     return a
 
 
 def multiply_in_place(a: Array, b: Array) -> Array:
     """a := a ⊙ b (a C-contiguous, b of a's shape), in blocks; returns a."""
+    if a.nbytes <= _BLOCK_BYTES:
+        a *= b
+        return a
     in_blocks(_multiply, (a, b), scratch=0)
     return a
