@@ -134,9 +134,8 @@ def _backward(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation],
     dW: dict[int, Array] = {}
     db: dict[int, Array] = {}
 
-    Y_hat = A.pop(L)
-    D = (subtract_in_place(Y_hat, Y) if _owns_outputs(g[L])   # in Ŷ's memory, when it is ours
-         else Y_hat - Y)                      # −E[L] = Ŷ − Y           (출력층의 오차, negated)
+    D = A.pop(L)                              # Ŷ, whose memory −E[L] takes when it is ours
+    D = subtract_in_place(D, Y) if _owns_outputs(g[L]) else D - Y   # −E[L] = Ŷ − Y  (출력층의 오차)
     for l in range(L, 0, -1):
         if l > 1 and not exact:
             D_prev = W[l].T @ D               # −E[l−1] = W[l]ᵀ(−E[l])               lecture 8-3
