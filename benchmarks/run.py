@@ -255,7 +255,7 @@ import sys, time
 import numpy as np
 sys.path.insert(0, {root!r})
 import reference
-rng = np.random.default_rng(1)
+rng = np.random.default_rng({seed})
 names = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
 def fresh():
     L = int(rng.integers(1, 5))
@@ -276,24 +276,30 @@ print(200 / (t2 - t1), 205 / (t2 - t0))
 """
 
 
-def reference_new_process() -> dict[str, float]:
+def reference_new_process(seeds: tuple[int, ...] = (0, 1, 2)) -> dict[str, list[float]]:
     """calls/s of ``reference.gradients`` in a new process (see the module docstring): the 200
-    after the 5 warm-up networks, and all 205; the import of jax is not timed."""
+    after the 5 warm-up networks, and all 205, for each seed (which depths the 5 warm-up
+    networks happen to cover changes the result); the import of jax is not timed."""
     import subprocess
 
     root = str(Path(__file__).resolve().parent.parent)
-    script = _FRESH_PROCESS.format(root=root)
 
-    def run(**env: str) -> list[float]:
-        out = subprocess.run([sys.executable, "-c", script], env={**os.environ, **env},
-                             check=True, capture_output=True, text=True, timeout=600).stdout
+    def run(seed: int, **env: str) -> list[float]:
+        out = subprocess.run([sys.executable, "-c", _FRESH_PROCESS.format(root=root, seed=seed)],
+                             env={**os.environ, **env}, check=True, capture_output=True,
+                             text=True, timeout=600).stdout
         return [float(x) for x in out.split()]
 
-    no_cache = run(MANUAL_BACKPROP_NO_JAX_CACHE="1")
-    run()                                         # fills the cache, if it was not full yet
-    warm = run()
-    return {"no_cache_200": no_cache[0], "no_cache_205": no_cache[1],
-            "warm_cache_200": warm[0], "warm_cache_205": warm[1]}
+    for seed in seeds:
+        run(seed)                                 # fills the cache, if it was not full yet
+    result: dict[str, list[float]] = {k: [] for k in ("no_cache_200", "no_cache_205",
+                                                      "warm_cache_200", "warm_cache_205")}
+    for seed in seeds:
+        for key, env in (("no_cache", {"MANUAL_BACKPROP_NO_JAX_CACHE": "1"}), ("warm_cache", {})):
+            r200, r205 = run(seed, **env)
+            result[f"{key}_200"].append(r200)
+            result[f"{key}_205"].append(r205)
+    return result
 
 
 def peak_memory(kernel: ModuleType, dtype: type) -> dict[str, float]:
@@ -396,10 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nreference.gradients on fresh shapes: {ref['calls_per_s']:.0f} calls/s "
               f"(after {ref['warmup_s']:.1f} s of warm-up)")
         new = result["reference_new_process"]
-        print(f"reference.gradients in a new process, 200 fresh shapes after 5 (all 205): "
-              f"{new['no_cache_200']:.0f} ({new['no_cache_205']:.0f}) calls/s without the "
-              f"persistent cache, {new['warm_cache_200']:.0f} ({new['warm_cache_205']:.0f}) "
-              f"calls/s with it warm")
+        def rates(key: str) -> str:
+            return ", ".join(f"{a:.0f} ({b:.0f})" for a, b in zip(new[f"{key}_200"],
+                                                                 new[f"{key}_205"]))
+        print(f"reference.gradients in a new process, calls/s on 200 fresh shapes after 5 (on "
+              f"all 205), seeds 0, 1, 2:\n  persistent cache off: {rates('no_cache')}\n"
+              f"  persistent cache warm: {rates('warm_cache')}")
     for label, mems in result["peak_memory_1024"].items():
         for mem in mems:
             print(f"peak memory of {label} at 1024³ {mem['dtype']}: {mem['peak_MiB']:.1f} MiB, "
