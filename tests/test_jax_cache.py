@@ -56,4 +56,5 @@ def test_a_cache_directory_the_user_configured_for_jax_is_left_alone(tmp_path: P
     theirs = tmp_path / "theirs"
     _run(tmp_path, JAX_COMPILATION_CACHE_DIR=str(theirs))
     assert _entries(tmp_path / "xdg" / "manual-backprop" / "jax") == []
-    assert _entries(theirs) == []           # jax's own 1 s threshold: nothing this quick written
+    # (what jax writes to theirs follows their own threshold, 1 s by default: on a loaded
+    # machine the oracle's compilation can take longer, so nothing is asserted about it)
