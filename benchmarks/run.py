@@ -15,8 +15,13 @@ contenders alike):
   ΔW[2], the hidden error, ΔW[1]) alone, with the operands and layouts the kernel uses;
 * ``jax.jit(jax.grad(loss))`` of the same loss (blocked until ready);
 * torch autograd on the CPU, if torch is installed (never a project dependency);
+* the kernel with ``check_finite=False`` (``--unchecked``): the cost of the finiteness read;
 * ``reference.gradients`` calls/s on fresh random shapes (depth 1–4, widths 1–8, batch 1–8,
   mixed activations), after warm-up;
+* the same in a new process, as each pytest-xdist worker and each ``check`` command starts:
+  5 networks of warm-up, then 200 fresh ones, compilations included, once with the persistent
+  compilation cache off (``MANUAL_BACKPROP_NO_JAX_CACHE=1``) and once with it warm (after one
+  run that fills it);
 * the peak memory of ``gradients`` at 1024³ (tracemalloc, which sees numpy's array data: numpy
   reports its allocations to it) against the bound "forward cache (A[l] and g′(Z[l]) for every
   layer) plus the outputs (ΔW[l])"; X is the caller's and not counted.
@@ -191,8 +196,8 @@ def _torch(W: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> Callable[[], An
     return call
 
 
-def gradient_table(repeats: int, min_seconds: float, kernels: dict[str, ModuleType]
-                   ) -> list[dict[str, Any]]:
+def gradient_table(repeats: int, min_seconds: float, kernels: dict[str, ModuleType],
+                   unchecked: bool = False) -> list[dict[str, Any]]:
     rows = []
     for name, widths, m in SIZES:
         for dtype in (np.float32, np.float64):
@@ -200,6 +205,9 @@ def gradient_table(repeats: int, min_seconds: float, kernels: dict[str, ModuleTy
             fns: dict[str, Callable[[], Any]] = {
                 label: (lambda k=k, W=W, X=X, Y=Y: k.gradients(W, X, Y, "sigmoid"))
                 for label, k in kernels.items()}
+            if unchecked:
+                fns["unchecked"] = (lambda W=W, X=X, Y=Y:
+                                    mb.gradients(W, X, Y, "sigmoid", check_finite=False))
             fns["floor"] = _floor(W, X, Y)
             for label, make in (("jax.jit", _jax), ("torch", _torch)):
                 f = make(W, X, Y)
@@ -209,7 +217,7 @@ def gradient_table(repeats: int, min_seconds: float, kernels: dict[str, ModuleTy
             row: dict[str, Any] = {"network": name, "m": m, "dtype": np.dtype(dtype).name,
                                    **{f"{k}_s": _summary(v) for k, v in t.items()},
                                    "samples_s": t}
-            for label in kernels:
+            for label in [*kernels, *(["unchecked"] if unchecked else [])]:
                 for other in ("floor", "jax.jit", "torch"):
                     if other in t:
                         row[f"{label}/{other}"] = _ratio(t[label], t[other])
@@ -240,6 +248,58 @@ def reference_calls_per_second(n: int = 2000, seed: int = 0) -> dict[str, float]
     for net in nets:
         reference.gradients(*net)
     return {"calls_per_s": n / (time.perf_counter() - t0), "warmup_s": warm}
+
+
+_FRESH_PROCESS = """
+import sys, time
+import numpy as np
+sys.path.insert(0, {root!r})
+import reference
+rng = np.random.default_rng({seed})
+names = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+def fresh():
+    L = int(rng.integers(1, 5))
+    w = rng.integers(1, 9, size=L + 1)
+    m = int(rng.integers(1, 9))
+    Ws = [rng.normal(size=(int(w[l + 1]), int(w[l]))) for l in range(L)]
+    acts = [names[int(i)] for i in rng.integers(0, len(names), size=L)]
+    return Ws, rng.normal(size=(int(w[0]), m)), rng.normal(size=(int(w[-1]), m)), acts
+nets = [fresh() for _ in range(205)]
+t0 = time.perf_counter()
+for net in nets[:5]:
+    reference.gradients(*net)
+t1 = time.perf_counter()
+for net in nets[5:]:
+    reference.gradients(*net)
+t2 = time.perf_counter()
+print(200 / (t2 - t1), 205 / (t2 - t0))
+"""
+
+
+def reference_new_process(seeds: tuple[int, ...] = (0, 1, 2)) -> dict[str, list[float]]:
+    """calls/s of ``reference.gradients`` in a new process (see the module docstring): the 200
+    after the 5 warm-up networks, and all 205, for each seed (which depths the 5 warm-up
+    networks happen to cover changes the result); the import of jax is not timed."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+
+    def run(seed: int, **env: str) -> list[float]:
+        out = subprocess.run([sys.executable, "-c", _FRESH_PROCESS.format(root=root, seed=seed)],
+                             env={**os.environ, **env}, check=True, capture_output=True,
+                             text=True, timeout=600).stdout
+        return [float(x) for x in out.split()]
+
+    for seed in seeds:
+        run(seed)                                 # fills the cache, if it was not full yet
+    result: dict[str, list[float]] = {k: [] for k in ("no_cache_200", "no_cache_205",
+                                                      "warm_cache_200", "warm_cache_205")}
+    for seed in seeds:
+        for key, env in (("no_cache", {"MANUAL_BACKPROP_NO_JAX_CACHE": "1"}), ("warm_cache", {})):
+            r200, r205 = run(seed, **env)
+            result[f"{key}_200"].append(r200)
+            result[f"{key}_205"].append(r205)
+    return result
 
 
 def peak_memory(kernel: ModuleType, dtype: type) -> dict[str, float]:
@@ -309,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--also", action="append", default=[], metavar="DIR",
                    help="also time DIR/manual_backprop (repeatable)")
     p.add_argument("--no-reference", action="store_true", help="skip reference calls/s")
+    p.add_argument("--unchecked", action="store_true",
+                   help="also time the kernel with check_finite=False")
     p.add_argument("--stat", choices=("median", "min"), default="median",
                    help="summarise the repeats by their median (default) or minimum")
     args = p.parse_args(argv)
@@ -322,9 +384,11 @@ def main(argv: list[str] | None = None) -> int:
     info["statistic"] = STAT
     info["blas_threads_requested"] = args.threads
     result: dict[str, Any] = {"machine": info,
-                              "gradients": gradient_table(repeats, min_s, kernels)}
+                              "gradients": gradient_table(repeats, min_s, kernels,
+                                                          args.unchecked)}
     if not args.no_reference:
         result["reference_fresh_shapes"] = reference_calls_per_second()
+        result["reference_new_process"] = reference_new_process()
     result["peak_memory_1024"] = {label: [peak_memory(k, dt) for dt in (np.float64, np.float32)]
                                   for label, k in kernels.items()}
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -332,11 +396,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=1))
         return 0
     print("machine:", json.dumps(result["machine"]))
-    _print_table(result["gradients"], list(kernels))
+    _print_table(result["gradients"], list(kernels) + (["unchecked"] if args.unchecked else []))
     if "reference_fresh_shapes" in result:
         ref = result["reference_fresh_shapes"]
         print(f"\nreference.gradients on fresh shapes: {ref['calls_per_s']:.0f} calls/s "
               f"(after {ref['warmup_s']:.1f} s of warm-up)")
+        new = result["reference_new_process"]
+        def rates(key: str) -> str:
+            return ", ".join(f"{a:.0f} ({b:.0f})" for a, b in zip(new[f"{key}_200"],
+                                                                 new[f"{key}_205"]))
+        print(f"reference.gradients in a new process, calls/s on 200 fresh shapes after 5 (on "
+              f"all 205), seeds 0, 1, 2:\n  persistent cache off: {rates('no_cache')}\n"
+              f"  persistent cache warm: {rates('warm_cache')}")
     for label, mems in result["peak_memory_1024"].items():
         for mem in mems:
             print(f"peak memory of {label} at 1024³ {mem['dtype']}: {mem['peak_MiB']:.1f} MiB, "

@@ -27,7 +27,8 @@ from typing import NamedTuple, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .activations import Activation
+from .activations import ACTIVATIONS, Activation
+from .blocks import multiply_in_place, subtract_in_place
 from .validation import (
     validate_activations,
     validate_alpha,
@@ -94,6 +95,15 @@ def _activate(g: Activation, Z: Array) -> tuple[Array, Array]:
     return g.g_and_g_prime(Z)
 
 
+_BUILT_INS = frozenset(id(a) for a in ACTIVATIONS.values())
+
+
+def _owns_outputs(g: Activation) -> bool:
+    """A built-in's A = g(Z) is the kernel's own memory (a custom g may return an array its
+    author keeps: never written to)."""
+    return id(g) in _BUILT_INS
+
+
 def _forward(W: dict[int, Array], X: Array, g: dict[int, Activation], b: Biases = None
              ) -> tuple[dict[int, Array], dict[int, Array]]:
     """Forward pass keeping what backprop needs: A[0..L] and g′(Z[1..L]) (which replaces Z)."""
@@ -128,11 +138,12 @@ def _backward(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation],
     dW: dict[int, Array] = {}
     db: dict[int, Array] = {}
 
-    D = A.pop(L) - Y                          # −E[L] = Ŷ − Y           (출력층의 오차, negated)
+    D = A.pop(L)                              # Ŷ, whose memory −E[L] takes when it is ours
+    D = subtract_in_place(D, Y) if _owns_outputs(g[L]) else D - Y   # −E[L] = Ŷ − Y  (출력층의 오차)
     for l in range(L, 0, -1):
         if l > 1 and not exact:
             D_prev = W[l].T @ D               # −E[l−1] = W[l]ᵀ(−E[l])               lecture 8-3
-        np.multiply(D, g_prime_Z.pop(l), out=D)   # −δ[l] = −E[l] ⊙ g′(Z[l])
+        multiply_in_place(D, g_prime_Z.pop(l))    # −δ[l] = −E[l] ⊙ g′(Z[l])
         dW[l] = D @ A.pop(l - 1).T            # ΔW[l] = −E[l] · g′(Z[l]) · A[l−1]ᵀ   (4단계)
         if b is not None:
             db[l] = D.sum(axis=1, keepdims=True)   # Δb[l] = −Σ_samples δ[l]
@@ -142,9 +153,10 @@ def _backward(W: dict[int, Array], X: Array, Y: Array, g: dict[int, Activation],
 
 
 def _validated(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-               activation: ActivationSpec, biases: Sequence[ArrayLike] | None = None
+               activation: ActivationSpec, biases: Sequence[ArrayLike] | None = None,
+               check_finite: bool = True
                ) -> tuple[dict[int, Array], Array, Array, dict[int, Activation], Biases]:
-    Ws, X_, Y_, bs = validate_arrays(weights, X, Y, biases)
+    Ws, X_, Y_, bs = validate_arrays(weights, X, Y, biases, check_finite)
     assert Y_ is not None
     g = validate_activations(activation, len(Ws))
     b = None if bs is None else dict(enumerate(bs, start=1))
@@ -153,7 +165,7 @@ def _validated(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 
 def forward(weights: Sequence[ArrayLike], X: ArrayLike,
             activation: ActivationSpec = "sigmoid", *,
-            biases: Sequence[ArrayLike] | None = None) -> Forward:
+            biases: Sequence[ArrayLike] | None = None, check_finite: bool = True) -> Forward:
     """Run the network forward.
 
     weights: L arrays, ``weights[l-1]`` = W[l] of shape (n_l, n_{l−1}).
@@ -161,9 +173,12 @@ def forward(weights: Sequence[ArrayLike], X: ArrayLike,
     activation: a name (see ``ACTIVATIONS``), an ``Activation``, a (g, g′) pair, or a sequence
         of L of them.
     biases: None (the lecture: no biases) or L arrays, ``biases[l-1]`` = b[l] of shape (n_l, 1).
+    check_finite: True (default) proves every input finite first and names the first NaN or
+        ±inf in a ValueError; False skips that read of the inputs, for data validated once
+        (a NaN or ±inf then gives NaN, ±inf or meaningless results, no error).
     Returns ``Forward(Z, A)`` with Z[l], A[l] of shape (n_l, m), in the dtype of the inputs.
     """
-    W, A0, _, bs = validate_arrays(weights, X, None, biases)
+    W, A0, _, bs = validate_arrays(weights, X, None, biases, check_finite)
     g = validate_activations(activation, len(W))
     Z: list[Array | None] = [None]
     A = [A0.copy()]
@@ -179,13 +194,13 @@ def forward(weights: Sequence[ArrayLike], X: ArrayLike,
 
 def loss(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
          activation: ActivationSpec = "sigmoid", *,
-         biases: Sequence[ArrayLike] | None = None) -> float:
+         biases: Sequence[ArrayLike] | None = None, check_finite: bool = True) -> float:
     """E = ½ Σ_k Σ_samples (y_k − ŷ_k)², summed over outputs and samples (never averaged).
 
     weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); biases: None or L arrays
-    (n_l, 1). Returns a Python float.
+    (n_l, 1); check_finite: as in ``forward``. Returns a Python float.
     """
-    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
+    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases, check_finite)
     with _quiet_blas():
         A, _ = _forward(W, X_, g, b)
     E_L = Y_ - A[len(W)]                      # E[L] = Y − Ŷ
@@ -195,15 +210,16 @@ def loss(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 @overload
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
               activation: ActivationSpec = ..., *, hidden_error: str = ...,
-              biases: None = None) -> list[Array]: ...
+              biases: None = None, check_finite: bool = ...) -> list[Array]: ...
 @overload
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
               activation: ActivationSpec = ..., *, hidden_error: str = ...,
-              biases: Sequence[ArrayLike]) -> Gradients: ...
+              biases: Sequence[ArrayLike], check_finite: bool = ...) -> Gradients: ...
 def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
               activation: ActivationSpec = "sigmoid", *,
               hidden_error: str = "exact",
-              biases: Sequence[ArrayLike] | None = None) -> list[Array] | Gradients:
+              biases: Sequence[ArrayLike] | None = None,
+              check_finite: bool = True) -> list[Array] | Gradients:
     """ΔW[l] = ∂E/∂W[l] for every layer, by the slides' formula (and Δb[l] with biases).
 
     weights: L arrays, ``weights[l-1]`` = W[l] of shape (n_l, n_{l−1}).
@@ -213,11 +229,12 @@ def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
         the true gradient; or "lecture", E[l] = W[l+1]ᵀE[l+1], the lecture's shortcut, which is
         the gradient only for the last layer (or when every later layer is linear).
     biases: None (the lecture) or L arrays, ``biases[l-1]`` = b[l] of shape (n_l, 1).
+    check_finite: as in ``forward``.
     Returns, without biases, a list of L arrays ``[ΔW[1], ..., ΔW[L]]``, same shapes and dtype
     as the weights; with biases, ``Gradients(dW, db)`` where ``db[l-1]`` = Δb[l] =
     −Σ_samples E[l] ⊙ g′(Z[l]) has shape (n_l, 1).
     """
-    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
+    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases, check_finite)
     exact = validate_hidden_error(hidden_error) == "exact"
     dW, db = _gradients(W, X_, Y_, g, exact, b)
     return dW if b is None else Gradients(dW, db)
@@ -226,21 +243,22 @@ def gradients(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
 @overload
 def step(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, alpha: float,
          activation: ActivationSpec = ..., *, hidden_error: str = ...,
-         biases: None = None) -> list[Array]: ...
+         biases: None = None, check_finite: bool = ...) -> list[Array]: ...
 @overload
 def step(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, alpha: float,
          activation: ActivationSpec = ..., *, hidden_error: str = ...,
-         biases: Sequence[ArrayLike]) -> Parameters: ...
+         biases: Sequence[ArrayLike], check_finite: bool = ...) -> Parameters: ...
 def step(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, alpha: float,
          activation: ActivationSpec = "sigmoid", *, hidden_error: str = "exact",
-         biases: Sequence[ArrayLike] | None = None) -> list[Array] | Parameters:
+         biases: Sequence[ArrayLike] | None = None,
+         check_finite: bool = True) -> list[Array] | Parameters:
     """One gradient-descent step: W[l] := W[l] − α ΔW[l] (slide: 역전파의 가중치 조정).
 
     Arguments as in ``gradients``; alpha: the step size α > 0.
     Returns the new weights as a new list; with biases, ``Parameters(weights, biases)`` with
     b[l] := b[l] − α Δb[l] as well. The caller's arrays are not modified.
     """
-    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
+    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases, check_finite)
     exact = validate_hidden_error(hidden_error) == "exact"
     alpha_ = W[1].dtype.type(validate_alpha(alpha))
     dW, db = _gradients(W, X_, Y_, g, exact, b)

@@ -34,20 +34,22 @@ Array = NDArray[np.floating]
 @overload
 def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                           activation: ActivationSpec = ..., *, hidden_error: str = ...,
-                          biases: None = None) -> list[Array]: ...
+                          biases: None = None, check_finite: bool = ...) -> list[Array]: ...
 @overload
 def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                           activation: ActivationSpec = ..., *, hidden_error: str = ...,
-                          biases: Sequence[ArrayLike]) -> Gradients: ...
+                          biases: Sequence[ArrayLike], check_finite: bool = ...
+                          ) -> Gradients: ...
 def gradients_elementwise(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                           activation: ActivationSpec = "sigmoid", *,
                           hidden_error: str = "exact",
-                          biases: Sequence[ArrayLike] | None = None) -> list[Array] | Gradients:
+                          biases: Sequence[ArrayLike] | None = None,
+                          check_finite: bool = True) -> list[Array] | Gradients:
     """ΔW[l] (and Δb[l]) by scalar loops over samples s, nodes k (layer l) and j (layer l−1).
 
     Same arguments, shapes and result as ``manual_backprop.gradients``.
     """
-    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases)
+    W, X_, Y_, g, b = _validated(weights, X, Y, activation, biases, check_finite)
     exact = validate_hidden_error(hidden_error) == "exact"
     L, m = len(W), X_.shape[1]
     n = [X_.shape[0]] + [W[l].shape[0] for l in range(1, L + 1)]    # n[l] nodes in layer l

@@ -36,6 +36,7 @@ __all__ = [
     "validate_activations",
     "validate_alpha",
     "validate_arrays",
+    "validate_check_finite",
     "validate_hidden_error",
     "validate_network",
 ]
@@ -90,8 +91,8 @@ def _sum_of_squares_is_finite(arr: Array) -> bool:
     """True proves every entry of ``arr`` finite: Σx² (one BLAS dot; 7 µs against np.sum's
     20 µs for 128×784 entries) is NaN or inf when any x is NaN or ±inf, in any summation order,
     and a term a BLAS might skip is a zero. False also when finite squares overflow (|x| ≳ 1e154
-    in float64, 1e19 in float32): the caller then scans. Call under
-    np.errstate(over="ignore", invalid="ignore").
+    in float64, 1e19 in float32): the caller then scans. np.vdot raises no floating-point
+    warning when Σx² overflows or is NaN (tests/test_mutation_killers.py, huge finite inputs).
     """
     return math.isfinite(np.vdot(arr, arr))
 
@@ -116,7 +117,7 @@ def _check_sequence(name: str, value: Any, what: str, one: str) -> None:
                            if isinstance(value, np.ndarray) else ""))
 
 
-def _plain(weights: Any, X: Any, Y: Any | None) -> Validated | None:
+def _plain(weights: Any, X: Any, Y: Any | None, check_finite: bool = True) -> Validated | None:
     """The common case in a few microseconds: a list or tuple of 2-D ``numpy.ndarray`` weights
     that chain, X (n_0, m) and Y (n_L, m) or None, all of one dtype, float32 or float64, every
     dimension ≥ 1, every entry finite. These need no conversion and have no error, so they are
@@ -137,22 +138,25 @@ def _plain(weights: Any, X: Any, Y: Any | None) -> Validated | None:
     if Y is not None and (type(Y) is not np.ndarray or Y.dtype != dtype
                           or Y.shape != (n, X.shape[1])):
         return None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for arr in (*weights, X) if Y is None else (*weights, X, Y):
-            if not _sum_of_squares_is_finite(arr):
+    if check_finite:                          # Σx² as in _sum_of_squares_is_finite, inlined:
+        for arr in (*weights, X) if Y is None else (*weights, X, Y):   # np.vdot raises no
+            if not math.isfinite(np.vdot(arr, arr)):   # floating-point warning, so no errstate
                 return None                   # the long way names the entry (or scans)
     return Validated(list(weights), X, Y, None)
 
 
-def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | None = None
-                    ) -> Validated:
+def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | None = None,
+                    check_finite: bool = True) -> Validated:
     """Check and convert ``weights``, ``X`` and, when given, ``Y`` and ``biases``.
 
     weights: sequence of L ≥ 1 arrays, ``weights[l-1]`` = W[l] of shape (n_l, n_{l−1}).
     X: (n_0, m).   Y: (n_L, m).   biases: sequence of L arrays, ``biases[l-1]`` = b[l] of
     shape (n_l, 1).
+    check_finite: False skips the finiteness check (see ``validate_check_finite``); shapes,
+    dtypes and types are checked all the same.
     """
-    plain = _plain(weights, X, Y) if biases is None else None
+    check_finite = validate_check_finite(check_finite)
+    plain = _plain(weights, X, Y, check_finite) if biases is None else None
     if plain is not None:
         return plain
     _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]", "W")
@@ -227,9 +231,21 @@ def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | No
                 raise ValueError(f"`biases[{i}]` has shape {b.shape} but must be (n_{i + 1}, 1) "
                                  f"= ({n}, 1), a column: b[{i + 1}] adds one number to each of "
                                  f"the {n} net inputs of layer {i + 1}{hint}")
-    for name, arr in conv.items():
-        _check_finite(name, arr)
+    if check_finite:
+        for name, arr in conv.items():
+            _check_finite(name, arr)
     return Validated(Ws, A0, Yc, bs)
+
+
+def validate_check_finite(check_finite: Any) -> bool:
+    """``check_finite`` (scipy.linalg's convention): True, the default, reads every input once
+    more to prove it finite and names the first NaN or ±inf in a ``ValueError``; False skips
+    that read, for a caller who validated the data once: a NaN or ±inf input then gives
+    NaN, ±inf or meaningless results, with no error."""
+    if isinstance(check_finite, (bool, np.bool_)):
+        return bool(check_finite)
+    raise TypeError(f"`check_finite` must be True or False, got {type(check_finite).__name__} "
+                    f"{check_finite!r}")
 
 
 def validate_network(weights: Any, X: Any, Y: Any | None = None

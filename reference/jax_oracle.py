@@ -32,8 +32,11 @@ extra ``lax.switch`` branches, compiled once per distinct set of functions.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any, overload
 
 import jax
@@ -150,11 +153,57 @@ def _masked_loss(Ws: tuple[Any, ...], bs: tuple[Any, ...] | None, X: Any, Y: Any
     return 0.5 * jnp.sum(R * R)                      # E = ½ΣΣ(Y − Ŷ)²
 
 
+def _enable_compilation_cache() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The persistent compilation cache for the oracle's own compilations (``_compiled``).
+
+    Every new process (each pytest-xdist worker, each ``check`` command) would otherwise compile
+    its padded shape buckets again. The compiled executables go to
+    ``$MANUAL_BACKPROP_JAX_CACHE_DIR``, else ``$XDG_CACHE_HOME/manual-backprop/jax``, else
+    ``~/.cache/manual-backprop/jax``; ``MANUAL_BACKPROP_NO_JAX_CACHE=1`` turns it off. It is
+    scoped: jax's cache directory and its threshold ``jax_persistent_cache_min_compile_time_secs``
+    (1 s by default; ours compile in 0.05–0.5 s) are set only while the oracle's own functions
+    run, so the user's own jax compilations are not cached by us; a cache directory the user
+    configured for jax (``jax_compilation_cache_dir``, ``JAX_COMPILATION_CACHE_DIR``) is left
+    alone and then used with the user's threshold. Returns the wrapper for ``_compiled``.
+    """
+    def unchanged(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return fn
+
+    if os.environ.get("MANUAL_BACKPROP_NO_JAX_CACHE", "") not in ("", "0"):
+        return unchanged
+    try:
+        from jax._src import config as jax_config  # the scoped (context-manager) settings
+        cache_dir_state = jax_config.compilation_cache_dir
+        min_time_state = jax_config.persistent_cache_min_compile_time_secs
+        if cache_dir_state.value is not None or not jax_config.enable_compilation_cache.value:
+            return unchanged                        # the user's own cache settings win
+    except (ImportError, AttributeError):           # another jax: no cache, nothing else changes
+        return unchanged
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    cache_dir = os.environ.get("MANUAL_BACKPROP_JAX_CACHE_DIR") or str(
+        Path(base) / "manual-backprop" / "jax")
+
+    def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            with cache_dir_state(cache_dir), min_time_state(0.0), warnings.catch_warnings():
+                # an entry another process is still writing, or an unwritable directory:
+                # jax warns and compiles as if there were no cache, which is all we want
+                warnings.filterwarnings("ignore", message="Error (reading|writing) persistent")
+                return fn(*args)
+        return call
+
+    return cached
+
+
+_with_compilation_cache = _enable_compilation_cache()
+
+
 @lru_cache(maxsize=64)
 def _compiled(custom: tuple[Callable[[Any], Any], ...]) -> tuple[Any, Any]:
     """jit(grad) and jit(loss) with the built-ins and these custom functions as branches."""
     f = partial(_masked_loss, branches=_BRANCHES + custom)
-    return jax.jit(jax.grad(f, argnums=(0, 1))), jax.jit(f)
+    return (_with_compilation_cache(jax.jit(jax.grad(f, argnums=(0, 1)))),
+            _with_compilation_cache(jax.jit(f)))
 
 
 def _bucket(n: int) -> int:

@@ -212,11 +212,12 @@ def test_a_hidden_error_typo_gets_a_suggestion_when_it_is_close(typo: str, tail:
 @pytest.mark.parametrize("X", [
     pytest.param(np.full((8, 8), 1e308), id="sum-overflows"),
     pytest.param(np.tile([1e308, 1e308, -1e308, -1e308], 16).reshape(8, 8), id="sum-is-nan"),
+    pytest.param(np.full((8, 8), 3e38, dtype=np.float32), id="float32-sum-overflows"),
 ])
 def test_huge_finite_inputs_are_accepted_silently(X: np.ndarray) -> None:
     """Validation accepts finite inputs however large, with no floating-point warning
     (validation._check_finite mutants on its fast path's np.errstate)."""
-    out = mb.forward([np.zeros((1, 8))], X, "identity")
+    out = mb.forward([np.zeros((1, 8), dtype=X.dtype)], X, "identity")
     np.testing.assert_array_equal(out.A[0], X)
     np.testing.assert_array_equal(out.Z[1], np.zeros((1, 8)))
 

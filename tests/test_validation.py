@@ -298,6 +298,8 @@ def test_a_non_finite_entry_is_named_even_where_it_meets_only_zeros(net: Network
     entry = f"`{name}[{', '.join(map(str, where))}]` = {bad[where]}"
     for call in (lambda: mb.gradients(weights, arrays["X"], arrays["Y"], net.activations),
                  lambda: mb.gradients(weights, arrays["X"], arrays["Y"], net.activations,
+                                      check_finite=True),
+                 lambda: mb.gradients(weights, arrays["X"], arrays["Y"], net.activations,
                                       hidden_error="lecture"),
                  lambda: mb.step(weights, arrays["X"], arrays["Y"], 0.1, net.activations),
                  lambda: mb.loss(weights, arrays["X"], arrays["Y"], net.activations)):
@@ -305,3 +307,53 @@ def test_a_non_finite_entry_is_named_even_where_it_meets_only_zeros(net: Network
                                                        f"(1 non-finite entry)")):
             call()
     _stats.count("non-finite input named by gradients, step and loss")
+
+
+CHECKED = ("forward", "loss", "gradients", "step", "gradients_elementwise")
+
+
+def _call_checked(fn: str, args: dict[str, Any], check_finite: Any) -> Any:
+    a = args
+    if fn == "forward":
+        return mb.forward(a["weights"], a["X"], a["activation"], biases=a["biases"],
+                          check_finite=check_finite)
+    if fn == "step":
+        return mb.step(a["weights"], a["X"], a["Y"], a["alpha"], a["activation"],
+                       biases=a["biases"], check_finite=check_finite)
+    f: Callable[..., Any] = getattr(mb, fn)
+    return f(a["weights"], a["X"], a["Y"], a["activation"], biases=a["biases"],
+             check_finite=check_finite)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, 0.0])
+@pytest.mark.parametrize("fn", CHECKED)
+def test_check_finite_must_be_true_or_false(fn: str, value: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape(f"`check_finite` must be True or False, got "
+                                                  f"{type(value).__name__} {value!r}")):
+        _call_checked(fn, good(), value)
+
+
+@pytest.mark.parametrize("biases", [None, B])
+@pytest.mark.parametrize("fn", CHECKED)
+def test_check_finite_false_skips_only_the_finiteness_check(fn: str, biases: Any) -> None:
+    """False gives the very bits of the default on finite data; a NaN input then raises no
+    error (the caller validated the data once) while the default names it; shapes are still
+    checked."""
+    args = good() | {"biases": biases}
+    checked = _call_checked(fn, args, True)
+    unchecked = _call_checked(fn, args, False)
+
+    def flat(r: Any) -> list[np.ndarray]:
+        return ([np.array([r])] if isinstance(r, float) else
+                [a for part in r for a in (part if isinstance(part, list) else [part])
+                 if a is not None])
+
+    for a, b in zip(flat(checked), flat(unchecked), strict=True):
+        np.testing.assert_array_equal(np.asarray(a).view(np.uint8), np.asarray(b).view(np.uint8))
+    nan_X = args | {"X": with_nan((2, 4), (1, 2))}
+    with pytest.raises(ValueError, match=re.escape("`X` must be finite")):
+        _call_checked(fn, nan_X, True)
+    result = _call_checked(fn, nan_X, False)
+    assert any(np.isnan(a).any() for a in flat(result))   # W ≠ 0: the NaN reaches the results
+    with pytest.raises(ValueError, match=re.escape("`X.shape[0]` (=3) must equal")):
+        _call_checked(fn, args | {"X": np.ones((3, 4))}, False)
