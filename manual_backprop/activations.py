@@ -1,4 +1,4 @@
-"""Activation functions g and their derivatives g′ (SPEC §4), built-in and custom.
+"""Activation functions g and their derivatives g′, built-in and custom.
 
 An activation is an ``Activation(name, g, g_prime)``: two elementwise functions of the net
 input Z (any shape, float32 or float64) that return arrays of Z's shape,
@@ -273,4 +273,4 @@ softplus = _make("softplus", _in_place_to_pure(_softplus_in_place), in_place=_so
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (sigmoid, tanh, relu, leaky_relu, identity, softplus)
 }
-"""The built-in activations by name (SPEC §4)."""
+"""The built-in activations by name."""

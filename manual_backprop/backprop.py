@@ -1,4 +1,4 @@
-"""The lecture's backpropagation in matrix form ("역전파 2", SPEC §1–2), with optional biases.
+"""The lecture's backpropagation in matrix form ("역전파 2"), with optional biases.
 
 Notation as in the slides; the layer index l runs 1..L and ``weights[l-1]`` is W[l]:
 

@@ -10,7 +10,7 @@ and its hidden-layer counterpart, with e_k the error of node k:
     e_j[l−1] = Σ_k w_jk[l] · e_k[l] · g′(z_k[l])       "exact"
     e_j[l−1] = Σ_k w_jk[l] · e_k[l]                    "lecture"
 
-Index warning (SPEC §1): w_jk, the weight from node j to node k, is stored at ``W[k, j]``.
+Index warning (docs/teaching.md): w_jk, the weight from node j to node k, is stored at ``W[k, j]``.
 This module is slow on purpose; it exists to be read beside the slides and to check the
 matrix form in ``backprop.py``.
 """

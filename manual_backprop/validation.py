@@ -4,7 +4,7 @@ Errors name the argument, say what it got and what was expected, and suggest a f
 one is obvious. Nothing is ever broadcast silently. Everything is O(size) with small
 constants (finiteness is one dot product per array; only a non-finite Σx² triggers a scan).
 
-Dtype policy (README, "Input rules"):
+Dtype policy (docs/guide.md, "Input rules"):
 
 * float32 and float64 are computed in their own dtype and results keep it.
 * Float arrays passed together (weights, X, Y, biases) must share one dtype; mixing float32
@@ -307,7 +307,7 @@ def _one_activation(name: str, a: Any) -> Activation:
 
 
 def validate_hidden_error(hidden_error: Any) -> str:
-    """'exact' or 'lecture' (SPEC §2)."""
+    """'exact' or 'lecture' (docs/hidden-error.md)."""
     if isinstance(hidden_error, str) and hidden_error in HIDDEN_ERRORS:
         return hidden_error
     close = (difflib.get_close_matches(hidden_error.lower(), HIDDEN_ERRORS, n=1, cutoff=0.5)

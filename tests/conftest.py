@@ -11,7 +11,7 @@
           tests/test_validation.py
 
 At the end pytest prints how many networks each property checked and the largest errors seen;
-under pytest-xdist (``-n auto``, the README's command) the workers' counts are added up.
+under pytest-xdist (``-n auto``, the README's test command) the workers' counts are added up.
 """
 
 from __future__ import annotations

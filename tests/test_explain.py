@@ -37,7 +37,7 @@ def worked() -> mb.explain.Explanation:  # type: ignore[name-defined]
     return explain_network(WORKED_EXAMPLE["weights"], WORKED_EXAMPLE["X"], WORKED_EXAMPLE["Y"])
 
 
-# --- the worked example (SPEC §6) -------------------------------------------------------------
+# --- the worked example of lecture 8-3 ------------------------------------------------------------
 def test_worked_example_numbers() -> None:
     ex = worked()
     np.testing.assert_allclose(ex.Z[1].ravel(), [0.1, 0.2, 0.3], atol=1e-12)
@@ -81,6 +81,8 @@ def test_text_follows_the_slides(capsys: pytest.CaptureFixture[str]) -> None:
              "역전파의 가중치 조정"]
     positions = [out.index(h) for h in order]
     assert positions == sorted(positions), "the sections are not in the slides' order"
+    # names what the repository holds (the lecture), never an unpublished document
+    assert "the worked example of lecture 8-3: 2-3-2" in out and "SPEC" not in out
     for label in ["Z[1] = W[1] A[0]", "A[1] = g(Z[1])", "Z[2] = W[2] A[1]", "Ŷ = A[2]",
                   "E[2] = Y − Ŷ", "g′(Z[2])", "ΔW[2] exact", "E[1] lecture", "E[1] exact",
                   "ΔW[1] exact", "ΔW[1] lecture", "jax.grad ∂E/∂W[1]", "W[2][k, j] = W[2][0, 0]",

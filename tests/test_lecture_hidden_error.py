@@ -1,4 +1,4 @@
-"""The lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (SPEC §2): where it agrees, and where not.
+"""The lecture's hidden error E[l] = W[l+1]ᵀE[l+1]: where it agrees, and where not.
 
 The first two properties run with and without biases (Δb[l] = −Σ_samples E[l] ⊙ g′(Z[l]) uses
 the same hidden error as ΔW[l])."""

@@ -1,4 +1,4 @@
-"""Properties added to kill the mutants that survived ``mutmut`` (README: "Mutation testing").
+"""Properties added to kill the mutants that survived ``mutmut`` (docs/contributing.md).
 
 Each test states a property of the public behaviour that the rest of the suite did not pin
 down; the mutant it was written for is named in its docstring.

@@ -1,4 +1,4 @@
-"""The worked example of lecture 8-3 (SPEC §6), reproduced to 10 decimals.
+"""The worked example of lecture 8-3, reproduced to 10 decimals.
 
 The expected numbers were checked by hand from the slides' formulas (Z[1] = [0.1, 0.2, 0.3],
 A[1] = σ(Z[1]), Z[2] = W[2]A[1] = [0.3249048, 0.2174235], ...) and are cross-checked against

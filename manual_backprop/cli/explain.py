@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
                     "default on the worked example of lecture 8-3, or on your own network "
                     "(--file).")
     p.add_argument("--file", metavar="FILE", help="your network: a .json or .npz file with "
-                   "weights W1..WL, X and Y (format: README, 'Teaching')")
+                   "weights W1..WL, X and Y (format: docs/teaching.md)")
     p.add_argument("--activation", metavar="NAME[,NAME...]",
                    help=f"one of {', '.join(ACTIVATIONS)}, or L names separated by commas "
                         "(default: the file's, else sigmoid)")

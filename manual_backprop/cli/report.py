@@ -35,7 +35,7 @@ class Row:
     network: str
     activation: str
     layer: int                 # l of ΔW[l]
-    vs_jax_float64: float      # max relative error (condition-scaled, see README)
+    vs_jax_float64: float      # max relative error (condition-scaled, docs/numerics.md)
     vs_jax_float32: float
     vs_finite_differences: float | None   # None: every FD stencil crossed a relu kink
     lecture_distance: float    # ‖ΔW_lecture − ∂E/∂W‖ / ‖∂E/∂W‖ (0 where it is exact)
@@ -100,8 +100,7 @@ def _fmt(x: float | None) -> str:
 def _print_table(rows: Sequence[Row]) -> None:
     print("manual_backprop — verification report")
     print("The hand-written ΔW[l] (hidden_error='exact') against jax.grad and finite differences.")
-    print("Relative error = |ΔW − oracle| / condition scale of the entry (README, 'How errors are "
-          "measured');")
+    print("Relative error = |ΔW − oracle| / condition scale of the entry (docs/numerics.md);")
     print(f"tolerances: {reference.rtol_for(np.float64):g} (float64), "
           f"{reference.rtol_for(np.float32):g} (float32), {reference.FD_RTOL:g} (finite "
           f"differences).")

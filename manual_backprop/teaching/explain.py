@@ -1,6 +1,6 @@
 """The lecture's derivation ("역전파 2", steps 1–4) with numbers.
 
-By default the worked example of lecture 8-3 (SPEC §6): a 2-3-2 sigmoid network, x = [1, 0]ᵀ,
+By default the worked example of lecture 8-3: a 2-3-2 sigmoid network, x = [1, 0]ᵀ,
 y = [1, 1]ᵀ. ``explain_network`` computes every quantity of the slides, indexed as in the
 slides (layer l = 1..L, ``W[l]`` is ``weights[l-1]``):
 
@@ -41,7 +41,7 @@ WORKED_EXAMPLE: dict[str, Any] = {
     "weights": [[[0.1, 0.4], [0.2, 0.2], [0.3, 0.0]], [[0.3, 0.2, 0.1], [0.2, 0.1, 0.1]]],
     "X": [[1.0], [0.0]], "Y": [[1.0], [1.0]], "activation": "sigmoid", "alpha": 0.5,
 }
-"""SPEC §6 (lecture 8-3); α = 0.5 is our choice, the slides leave it open."""
+"""The worked example of lecture 8-3; α = 0.5 is our choice, the slides leave it open."""
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def render(ex: Explanation, default_example: bool = True) -> str:
     L = ex.L
     widths = "-".join(str(ex.A[l].shape[0]) for l in range(L + 1))
     acts = ex.activation[0] if len(set(ex.activation)) == 1 else ", ".join(ex.activation)
-    source = ("the worked example of lecture 8-3 (SPEC §6)" if default_example
+    source = ("the worked example of lecture 8-3" if default_example
               else "your network")
     out = ["역전파 2 (Backpropagation 2): the lecture's derivation with numbers",
            f"{source}: {widths} (L = {L}), g = {acts}, m = {ex.m} sample(s), α = {ex.alpha:g}",

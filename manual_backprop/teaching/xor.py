@@ -1,4 +1,4 @@
-"""The XOR network of lectures 9-2/9-3 (SPEC §7), trained twice.
+"""The XOR network of lectures 9-2/9-3, trained twice.
 
     A[0] = X = [[0, 0, 1, 1],          Y = [[0, 1, 1, 0]]          (one sample per column)
                 [0, 1, 0, 1]]
