@@ -64,19 +64,24 @@ def _biases(net: Network) -> list[NDArray[np.floating]] | None:
     return None if net.biases is None else list(net.biases)
 
 
-def _extreme_net_input(net: Network) -> float:
+def _net_inputs(net: Network) -> list[NDArray[np.floating]]:
+    """Z[1], ..., Z[L] of ``net`` (the kernel, float64)."""
     Z = mb.forward(net.weights, net.X, net.activations, biases=_biases(net)).Z[1:]
-    flat = np.concatenate([z.ravel() for z in Z if z is not None])
+    return [z for z in Z if z is not None]
+
+
+def _extreme(Z: list[NDArray[np.floating]]) -> float:
+    """The net input of largest magnitude."""
+    flat = np.concatenate([z.ravel() for z in Z])
     return float(flat[np.argmax(np.abs(flat))]) if flat.size else 0.0
 
 
-def _kink_layer(net: Network) -> int:
+def _kink_layer(net: Network, Z: list[NDArray[np.floating]]) -> int:
     """The last relu/leaky_relu layer with a net input at (or within rounding of) the kink."""
     k = max(kink_ambiguous_layers(net.weights, net.X, net.activations, np.float64,
                                   biases=_biases(net)), default=0)
     if net.activations[0] in ("relu", "leaky_relu"):
-        Z = mb.forward(net.weights, net.X, net.activations, biases=_biases(net)).Z[1:]
-        k = max([k] + [l for l, z in enumerate(Z, start=1) if z is not None and not z.all()])
+        k = max([k] + [l for l, z in enumerate(Z, start=1) if not z.all()])
     return k
 
 
@@ -120,8 +125,7 @@ def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k:
     return errors
 
 
-def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted) -> None:
-    k = _kink_layer(net)
+def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted, k: int) -> None:
     out.compared_from = k + 1
     errors = _relative(got, out, net, conv, k)
     out.error = out.wrong_error = max((r for r, *_ in errors), default=0.0)
@@ -169,14 +173,15 @@ def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = Non
     cache = {} if cache is None else cache
     key = (id(net), conv.hidden_error, conv.biases)
     if key not in cache:
-        cache[key] = (_extreme_net_input(net), expected(net, conv, oracle))
-    out.net_input, (out.expected, out.expected_db) = cache[key]
+        Z = _net_inputs(net)
+        cache[key] = (_extreme(Z), _kink_layer(net, Z), expected(net, conv, oracle))
+    out.net_input, kink, (out.expected, out.expected_db) = cache[key]
     if c.failure is None:
         got = interpret(c, net, conv)
         out.raw, out.dtypes, out.failure = got.raw, got.dtypes, got.failure
         if got.failure is None:
             out.got, out.got_db = got.dW, got.db
-            _compare(out, net, conv, got)
+            _compare(out, net, conv, got, kink)
     if out.failure is None and out.modified:
         s = "s" * (len(out.modified) > 1)
         out.failure = Failure("modified", f"Your function changed its argument{s} "

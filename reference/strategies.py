@@ -107,17 +107,18 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
 
 def tame(net: Network) -> Network:
     """``net`` with W[l] (and b[l]) scaled by a power of 2, layer by layer, until every net input
-    |Z[l]| ≤ TAME_NET_INPUT (exact: scaling by 2^-k changes no digit)."""
+    |Z[l]| ≤ TAME_NET_INPUT (exact: scaling by 2^-k changes no digit, so the scaled Z[l] is
+    2^-k Z[l] to the bit)."""
     Ws = list(net.weights)
     bs = None if net.biases is None else list(net.biases)
-    for l in range(len(Ws)):
-        part = mb.forward(Ws[: l + 1], net.X, net.activations[: l + 1],
-                          biases=None if bs is None else bs[: l + 1])
-        Z = part.Z[l + 1]
-        top = float(np.max(np.abs(Z))) if Z is not None and Z.size else 0.0
+    A = net.X
+    for l, name in enumerate(net.activations):
+        Z = Ws[l] @ A if bs is None else Ws[l] @ A + bs[l]
+        top = float(np.max(np.abs(Z))) if Z.size else 0.0
         if top > TAME_NET_INPUT:
             f = 2.0 ** -math.ceil(math.log2(top / TAME_NET_INPUT))
-            Ws[l] = Ws[l] * f
+            Ws[l], Z = Ws[l] * f, Z * f
             if bs is not None:
                 bs[l] = bs[l] * f
+        A = mb.ACTIVATIONS[name].g(Z)
     return replace(net, weights=Ws, biases=bs)
