@@ -15,8 +15,10 @@ from hypothesis.extra import numpy as hnp
 
 import manual_backprop as mb
 import reference
+from reference.caveats import STABLE
 from reference.jax_oracle import JAX_ACTIVATIONS
 from reference.jax_scope import x64
+from reference.numpy_activations import _BUILTIN as NUMPY_BUILT_INS
 
 mp.mp.dps = 50
 ULPS = 8   # allowed error in units of eps: a handful of correctly rounded operations
@@ -30,6 +32,19 @@ EXACT = {
                    lambda z: mp.mpf(1) if z >= 0 else mp.mpf("0.01")),
     "identity": (lambda z: z, lambda z: mp.mpf(1)),
 }
+
+
+def test_every_list_of_the_built_in_activations_names_the_same_ones() -> None:
+    """The built-ins are named once in the kernel, ``manual_backprop.ACTIVATIONS`` (its order is
+    that of the validation messages; ``reference.strategies.ACTIVATION_NAMES`` is derived from
+    it), and again beside each independent implementation: jax's (whose error message lists
+    them in the same order), the reference's numpy one, the mpmath table above and the stable
+    formulas of the caveats. An activation added to one of them must be added to all."""
+    names = list(mb.ACTIVATIONS)
+    assert reference.strategies.ACTIVATION_NAMES == tuple(names)
+    assert list(JAX_ACTIVATIONS) == names
+    for other in (NUMPY_BUILT_INS, list(EXACT), list(STABLE)):
+        assert sorted(other) == sorted(names)
 
 
 def _check(name: str, which: int, Z: np.ndarray, got: np.ndarray) -> None:
