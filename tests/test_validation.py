@@ -284,6 +284,90 @@ def test_the_good_network_is_good() -> None:
         call(fn, good() | {"biases": B})
 
 
+# --- beyond the table: hints only where the fix is obvious, the count, the names --------------
+
+def message(exc: type[Exception], fn: str, changes: dict[str, Any]) -> str:
+    """The message of the ``exc`` that ``fn`` raises on the good network with ``changes``."""
+    with pytest.raises(exc) as info:
+        call(fn, good() | changes)
+    return str(info.value)
+
+
+HINTS = [
+    # the fix is obvious: the message gives it
+    pytest.param({"weights": W1(W1=np.ones((3, 2), dtype=bool))}, TypeError,
+                 "`weights[0].astype(np.float64)`", id="bool-as-0-and-1"),
+    pytest.param({"X": np.ones((4, 2))}, ValueError, "pass `X.T`", id="X-transposed"),
+    pytest.param({"biases": [np.zeros((1, 3)), B[1]]}, ValueError,
+                 "pass `biases[0].reshape(-1, 1)`", id="biases-row"),
+    # difflib's ratio ≥ 0.5: "ex" shares 4 of the 7 letters of "ex" + "exact" (0.57), "sof" 6
+    # of the 11 of "sof" + "softplus" (0.55)
+    pytest.param({"hidden_error": "ex"}, ValueError, "did you mean 'exact'?",
+                 id="hidden-error-half-the-letters"),
+    pytest.param({"activation": "sof"}, ValueError, "did you mean 'softplus'?",
+                 id="activation-half-the-letters"),
+    # it is not: no hint at all
+    pytest.param({"X": np.ones((3, 4))}, ValueError, None, id="X-wrong-number-of-inputs"),
+    pytest.param({"Y": np.zeros((2, 3))}, ValueError, None, id="Y-neither-transposed-nor-1d"),
+    pytest.param({"biases": [np.zeros((2, 3)), B[1]]}, ValueError, None,
+                 id="biases-neither-row-nor-1d"),
+    pytest.param({"hidden_error": "zzz"}, ValueError, None, id="hidden-error-nothing-close"),
+    pytest.param({"activation": "zzz"}, ValueError, None, id="activation-nothing-close"),
+]
+
+
+@pytest.mark.parametrize(("changes", "exc", "hint"), HINTS)
+def test_a_hint_is_given_where_the_fix_is_obvious_and_only_there(
+        changes: dict[str, Any], exc: type[Exception], hint: str | None) -> None:
+    text = message(exc, "gradients", changes)
+    if hint is None:
+        assert "pass `" not in text and "did you mean" not in text, text
+    else:
+        assert hint in text, text
+
+
+def test_an_unknown_activation_is_answered_with_every_known_name() -> None:
+    """What was expected is the kernel's own list of names, in its order, and nothing after it
+    when no name is close."""
+    text = message(ValueError, "gradients", {"activation": "zzz"})
+    assert "`activation` is 'zzz'" in text
+    assert text.endswith("expected one of " + ", ".join(map(repr, mb.ACTIVATIONS))), text
+
+
+def test_an_activation_of_the_wrong_type_is_shown_with_its_type_and_value() -> None:
+    text = message(TypeError, "gradients", {"activation": ["relu", 3]})
+    assert text.startswith("`activation[1]`") and text.endswith("got int 3"), text
+
+
+def test_a_g_without_its_derivative_is_shown_even_without_a_name() -> None:
+    """A callable without __name__ (a functools.partial) is shown by its repr."""
+    from functools import partial
+
+    g = partial(np.multiply, 2.0)
+    text = message(TypeError, "gradients", {"activation": g})
+    assert text.startswith(f"`activation` is the function {g!r} without its derivative"), text
+
+
+def test_the_first_non_finite_entry_is_named_with_the_count_of_them() -> None:
+    X = np.ones((2, 4))
+    X[0, 1], X[1, 0] = np.nan, np.inf
+    text = message(ValueError, "gradients", {"X": X})
+    assert "`X[0, 1]` = nan" in text and "(2 non-finite entries)" in text, text
+
+
+@pytest.mark.parametrize("X", [
+    pytest.param(np.full((8, 8), 1e308), id="sum-overflows"),
+    pytest.param(np.tile([1e308, 1e308, -1e308, -1e308], 16).reshape(8, 8), id="sum-is-nan"),
+])
+def test_huge_finite_inputs_are_accepted_silently(X: np.ndarray) -> None:
+    """Finite inputs however large are valid, even where their sum overflows (to inf, or to
+    inf − inf = NaN: the fast finiteness test), and raise no floating-point warning (an error
+    under pytest)."""
+    out = mb.forward([np.zeros((1, 8))], X, "identity")
+    np.testing.assert_array_equal(out.A[0], X)
+    np.testing.assert_array_equal(out.Z[1], np.zeros((1, 8)))
+
+
 @pytest.mark.parametrize("fn", ["loss", "gradients", "gradients_elementwise", "step"])
 def test_integer_arrays_lists_and_numbers_take_the_float_dtype_of_the_others(fn: str) -> None:
     """Integers carry no precision: converted to float64, or to float32 beside float32 arrays."""
