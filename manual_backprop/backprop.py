@@ -156,6 +156,8 @@ def _validated(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                activation: ActivationSpec, biases: Sequence[ArrayLike] | None = None,
                check_finite: bool = True
                ) -> tuple[dict[int, Array], Array, Array, dict[int, Activation], Biases]:
+    if Y is None:          # to validate_arrays None means "no Y" (forward); here Y is needed
+        raise TypeError("`Y` must be an array of numbers, got NoneType")
     Ws, X_, Y_, bs = validate_arrays(weights, X, Y, biases, check_finite)
     assert Y_ is not None
     g = validate_activations(activation, len(Ws))

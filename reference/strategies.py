@@ -26,7 +26,9 @@ from .tolerances import TAME_NET_INPUT
 
 __all__ = ["ACTIVATION_NAMES", "DTYPES", "Network", "networks", "tame"]
 
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus")
+ACTIVATION_NAMES: tuple[str, ...] = tuple(mb.ACTIVATIONS)
+"""The kernel's built-in activations, in its order (the first, sigmoid, is what Hypothesis
+shrinks towards)."""
 DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 

@@ -1,4 +1,5 @@
-"""Small helpers shared by the tests: call the kernel and the oracles on a generated Network.
+"""What the test modules share: helpers that call the kernel and the oracles on a generated
+Network, predicates on networks, and the worked example's numbers.
 
 When the network has biases, each helper passes them on and returns the (dW, db) pair
 (``mb.Gradients`` / ``reference.GradientsWithBiases``); otherwise the list [ΔW[1], ...].
@@ -14,7 +15,8 @@ from numpy.typing import NDArray
 
 import manual_backprop as mb
 import reference
-from reference import Network
+from reference import Network, rtol_for
+from reference.tolerances import max_relative_error
 
 Array = NDArray[np.floating]
 
@@ -65,3 +67,37 @@ def after_kinks(net: Network, *grads: Any) -> tuple[int, list[Any]]:
                      f"not compared ({net.dtype})")
     return k, [GradientsWithBiases(list(g.dW[k:]), list(g.db[k:])) if hasattr(g, "db")
                else list(g)[k:] for g in grads]
+
+
+def jax_sees_the_same_net_inputs(net: Network) -> bool:
+    """False if some net input is subnormal: XLA flushes it to 0, which moves relu/leaky_relu
+    to the other side of their kink (a limitation of the oracle, not of the kernel)."""
+    f = mb.forward(net.weights, net.X, net.activations)
+    tiny = np.finfo(net.dtype).tiny
+    return all(not np.any((Z != 0) & (np.abs(Z) < tiny)) for Z in f.Z if Z is not None)
+
+
+def lecture_is_not_the_gradient(net: Network) -> bool:
+    """True when some lecture ΔW[l] differs from jax.grad beyond the float64 tolerance."""
+    return max_relative_error(kernel(net, "lecture"), jax_grad(net),
+                              scale(net)) > rtol_for(np.float64)
+
+
+# --- the worked example of lecture 8-3 (SPEC §6; tests/test_worked_example.py) ---------------
+# The expected numbers were checked by hand from the slides' formulas (Z[1] = [0.1, 0.2, 0.3],
+# A[1] = σ(Z[1]), Z[2] = W[2]A[1] = [0.3249048, 0.2174235], ...), to 10 decimals.
+
+W1 = np.array([[0.1, 0.4], [0.2, 0.2], [0.3, 0.0]])
+W2 = np.array([[0.3, 0.2, 0.1], [0.2, 0.1, 0.1]])
+x = np.array([[1.0], [0.0]])
+y = np.array([[1.0], [1.0]])
+
+A1 = [0.5249791875, 0.5498339973, 0.5744425168]
+Z2 = [0.3249048074, 0.2174234889]
+Y_HAT = [0.5805191240, 0.5541427494]
+DW2 = [[-0.0536269318, -0.0561658652, -0.0586796399],
+       [-0.0578302951, -0.0605682341, -0.0632790424]]
+DW1 = {  # the second column is 0 because x_2 = 0
+    "exact": [[-0.0131362914, 0.0], [-0.0077833686, 0.0], [-0.0051900430, 0.0]],
+    "lecture": [[-0.0536197671, 0.0], [-0.0318013996, 0.0], [-0.0211539097, 0.0]],
+}

@@ -6,6 +6,10 @@ tanh′ from the rounded σ and tanh and cannot (see docs/numerics.md).
 
 from __future__ import annotations
 
+import importlib.util
+from functools import partial
+from types import ModuleType
+
 import mpmath as mp
 import numpy as np
 import pytest
@@ -16,8 +20,11 @@ from hypothesis.extra import numpy as hnp
 import manual_backprop as mb
 import reference
 from manual_backprop import blocks
+from reference.caveats import STABLE
 from reference.jax_oracle import JAX_ACTIVATIONS
 from reference.jax_scope import x64
+from reference.numpy_activations import _BUILTIN as NUMPY_BUILT_INS
+from reference.numpy_activations import _g_np, _g_prime_np
 
 mp.mp.dps = 50
 ULPS = 8   # allowed error in units of eps: a handful of correctly rounded operations
@@ -31,6 +38,19 @@ EXACT = {
                    lambda z: mp.mpf(1) if z >= 0 else mp.mpf("0.01")),
     "identity": (lambda z: z, lambda z: mp.mpf(1)),
 }
+
+
+def test_every_list_of_the_built_in_activations_names_the_same_ones() -> None:
+    """The built-ins are named once in the kernel, ``manual_backprop.ACTIVATIONS`` (its order is
+    that of the validation messages; ``reference.strategies.ACTIVATION_NAMES`` is derived from
+    it), and again beside each independent implementation: jax's (whose error message lists
+    them in the same order), the reference's numpy one, the mpmath table above and the stable
+    formulas of the caveats. An activation added to one of them must be added to all."""
+    names = list(mb.ACTIVATIONS)
+    assert reference.strategies.ACTIVATION_NAMES == tuple(names)
+    assert list(JAX_ACTIVATIONS) == names
+    for other in (NUMPY_BUILT_INS, list(EXACT), list(STABLE)):
+        assert sorted(other) == sorted(names)
 
 
 def _check(name: str, which: int, Z: np.ndarray, got: np.ndarray) -> None:
@@ -262,3 +282,119 @@ def test_the_kernel_never_writes_to_an_array_a_custom_g_returned() -> None:
                       (g, np.ones_like))
     np.testing.assert_array_equal(kept, 0.25)
     np.testing.assert_array_equal(dW[0], np.full((2, 4), -0.75))   # Σ_samples (Ŷ − Y)·1·1
+
+
+# --- the built-in table, and what a custom Activation accepts and says when it does not -------
+
+Z = np.array([[-40.0, -3.0, -0.5, 0.0], [0.25, 1.0, 7.0, 40.0]])
+
+
+def _fresh(name: str) -> ModuleType:
+    """Execute a module's source again as a new module object (not put in sys.modules), so
+    what it builds at import time is built afresh in this test (and seen by mutation testing,
+    whose mutants are switched on after the import)."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_the_built_in_table_built_at_import_is_right(name: str) -> None:
+    """Built afresh, every entry of ACTIVATIONS has its own name, and its g, g′ and (g, g′) equal
+    the reference's independent numpy ones."""
+    act = _fresh("manual_backprop.activations").ACTIVATIONS[name]
+    assert act.name == name
+    g, g1 = _g_np(name, Z), _g_prime_np(name, Z)
+    np.testing.assert_allclose(act.g(Z), g, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(act.g_prime(Z), g1, rtol=1e-14, atol=0)
+    both = act.g_and_g_prime(Z)
+    np.testing.assert_allclose(both[0], g, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(both[1], g1, rtol=1e-14, atol=0)
+
+
+def _numpy_g(Z: np.ndarray) -> np.ndarray:
+    return np.tanh(Z)
+
+
+def _numpy_g_prime(Z: np.ndarray) -> np.ndarray:
+    return 1 - np.tanh(Z) ** 2
+
+
+@pytest.mark.parametrize("kwargs, field, expected, got", [
+    pytest.param(dict(name=3, g=_numpy_g, g_prime=_numpy_g_prime), "name", "str", "int",
+                 id="name"),
+    pytest.param(dict(name="t", g="tanh", g_prime=_numpy_g_prime), "g", "function", "str",
+                 id="g"),
+    pytest.param(dict(name="t", g=_numpy_g, g_prime=None), "g_prime", "function", "NoneType",
+                 id="g_prime"),
+    pytest.param(dict(name="t", g=_numpy_g, g_prime=_numpy_g_prime, g_and_g_prime=1.5),
+                 "g_and_g_prime", "function", "float", id="g_and_g_prime"),
+])
+def test_a_bad_activation_is_a_type_error_naming_the_field(kwargs: dict[str, object], field: str,
+                                                           expected: str, got: str) -> None:
+    """The message names the field, what it must be and the type it got (and the activation,
+    once it has a valid name)."""
+    with pytest.raises(TypeError) as info:
+        mb.Activation(**kwargs)  # type: ignore[arg-type]
+    text = str(info.value)
+    assert text.startswith(f"`{field}` of") and f"must be a {expected}" in text, text
+    assert text.endswith(f"got {got}"), text
+    assert field == "name" or "Activation 't'" in text, text
+
+
+def test_a_fused_g_and_g_prime_is_accepted_and_used() -> None:
+    """An Activation given g_and_g_prime is valid and the kernel's forward pass calls it (once:
+    the one layer) instead of g and g_prime."""
+    calls = []
+
+    def both(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        calls.append(Z.shape)
+        return _numpy_g(Z), _numpy_g_prime(Z)
+
+    act = mb.Activation("t", _numpy_g, _numpy_g_prime, both)
+    W, X, Y = [np.array([[0.5, -1.0]])], np.array([[1.0], [2.0]]), np.array([[0.3]])
+    np.testing.assert_array_equal(mb.gradients(W, X, Y, act),
+                                  mb.gradients(W, X, Y, (_numpy_g, _numpy_g_prime)))
+    assert calls == [(1, 1)]
+
+
+def test_from_pair_names_the_activation() -> None:
+    """The name is the one given, else g's __name__, else "custom" for a callable without one;
+    a functools.partial is a valid g."""
+    assert mb.Activation.from_pair(_numpy_g, _numpy_g_prime, name="mine").name == "mine"
+    assert mb.Activation.from_pair(_numpy_g, _numpy_g_prime).name == "_numpy_g"
+    g, g1 = partial(np.multiply, 2.0), partial(np.multiply, 0.0)
+    act = mb.Activation.from_pair(g, lambda Z: g1(Z) + 2.0)
+    assert act.name == "custom"
+    np.testing.assert_array_equal(act.g(Z), 2 * Z)
+
+
+def test_a_custom_g_returning_complex_numbers_is_a_type_error() -> None:
+    act = mb.Activation.from_pair(lambda Z: Z + 0j, _numpy_g_prime, name="c")
+    with pytest.raises(TypeError) as info:
+        act.g(Z)
+    text = str(info.value)
+    assert "activation 'c'" in text and "g(Z)" in text, text
+    assert "complex128" in text and "expected real numbers" in text, text
+
+
+@pytest.mark.parametrize("values", [
+    pytest.param(np.full((8, 8), 1e308), id="sum-overflows"),
+    pytest.param(np.tile([1e308, 1e308, -1e308, -1e308], 16).reshape(8, 8), id="sum-is-nan"),
+])
+def test_huge_finite_custom_values_are_accepted_silently(values: np.ndarray) -> None:
+    """Finite values whose sum overflows (to inf, or to inf − inf = NaN: the fast finiteness
+    test) are finite: no error and no floating-point warning (an error under pytest)."""
+    act = mb.Activation.from_pair(lambda Z: values, _numpy_g_prime, name="huge")
+    np.testing.assert_array_equal(act.g(np.zeros((8, 8))), values)
+
+
+def test_the_first_non_finite_value_of_a_custom_g_is_named() -> None:
+    """The message names the activation and the first z where g is not finite, with g(z)."""
+    act = mb.Activation.from_pair(lambda Z: 1 / Z, _numpy_g_prime, name="inv")
+    with pytest.raises(ValueError) as info, np.errstate(divide="ignore"):
+        act.g(np.array([[1.0, 2.0, 0.0, 4.0]]))
+    text = str(info.value)
+    assert "activation 'inv'" in text and "g(z) = inf at z = 0.0;" in text, text

@@ -21,9 +21,7 @@ from manual_backprop.teaching.explain import WORKED_EXAMPLE, explain_network, to
 from manual_backprop.teaching.explain_text import render
 from manual_backprop.teaching.network_file import FileFormatError, load_network
 from reference import networks, rtol_for
-from tests.helpers import scale
-from tests.test_worked_example import A1, DW1, DW2, Y_HAT, Z2
-from tests.test_writeup_claims import jax_sees_the_same_net_inputs
+from tests.helpers import A1, DW1, DW2, Y_HAT, Z2, jax_sees_the_same_net_inputs, scale
 
 F64 = (np.dtype(np.float64),)
 _E2 = 1 - np.array(Y_HAT)                                   # E[2] = Y − Ŷ, with Y = [1, 1]ᵀ

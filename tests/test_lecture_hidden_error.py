@@ -10,9 +10,16 @@ from hypothesis import find, given, settings
 
 import reference
 from reference import networks, rtol_for
-from reference.tolerances import max_relative_error
 from tests import _stats
-from tests.helpers import after_kinks, dW_of, flat, jax_grad, kernel, scale
+from tests.helpers import (
+    after_kinks,
+    dW_of,
+    flat,
+    jax_grad,
+    kernel,
+    lecture_is_not_the_gradient,
+    scale,
+)
 
 F64 = (np.dtype(np.float64),)
 
@@ -38,12 +45,6 @@ def test_hidden_layers_are_exact_when_every_later_layer_is_linear(net: reference
     reference.assert_gradients_close(lecture, expected, s, rtol_for(net.dtype),
                                      what=f"lecture ΔW[{k + 1}..L] with linear later layers")
     _stats.count("lecture == exact, linear later layers")
-
-
-def lecture_is_not_the_gradient(net: reference.Network) -> bool:
-    """True when some lecture ΔW[l] differs from jax.grad beyond the float64 tolerance."""
-    return max_relative_error(kernel(net, "lecture"), jax_grad(net),
-                              scale(net)) > rtol_for(np.float64)
 
 
 def test_hypothesis_finds_where_the_lecture_is_not_the_gradient() -> None:

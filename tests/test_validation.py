@@ -56,7 +56,15 @@ def call(fn: str, args: dict[str, Any]) -> Any:
              biases=a["biases"])
 
 
-def row(id: str, fn: str, changes: dict[str, Any], exc: type[Exception], fragment: str) -> Any:
+KINDS: dict[str, tuple[str, str]] = {}
+"""Row id -> (the argument it breaks, the kind of error): what the table covers."""
+
+
+def row(id: str, kind: str, fn: str, changes: dict[str, Any], exc: type[Exception],
+        fragment: str) -> Any:
+    """A bad input: ``changes`` (the first key is the argument it breaks) applied to the good
+    network, passed to ``fn``; ``kind`` is the check that rejects it (see COVERAGE)."""
+    KINDS[id] = (next(iter(changes)), kind)
     return pytest.param(fn, changes, exc, fragment, id=id)
 
 
@@ -66,165 +74,167 @@ def tanh_prime_scalar(Z: np.ndarray) -> float:
 
 BAD_INPUTS = [
     # --- weights: not a list, empty, wrong ndim, not chaining, zero size, not numbers
-    row("weights-is-one-ndarray", "gradients", {"weights": np.ones((3, 2))}, TypeError,
+    row("weights-is-one-ndarray", "type", "gradients", {"weights": np.ones((3, 2))}, TypeError,
         "`weights` must be a list of 2-D arrays [W1, W2, ...], got ndarray with shape (3, 2); "
         "wrap a single layer as [W]"),
-    row("weights-is-None", "loss", {"weights": None}, TypeError,
+    row("weights-is-None", "type", "loss", {"weights": None}, TypeError,
         "`weights` must be a list of 2-D arrays [W1, W2, ...], got NoneType"),
-    row("weights-is-a-string", "forward", {"weights": "W1"}, TypeError,
+    row("weights-is-a-string", "type", "forward", {"weights": "W1"}, TypeError,
         "`weights` must be a list of 2-D arrays [W1, W2, ...], got str"),
-    row("weights-is-a-generator", "gradients", {"weights": (w for w in W1())}, TypeError,
+    row("weights-is-a-generator", "type", "gradients", {"weights": (w for w in W1())}, TypeError,
         "`weights` must be a list of 2-D arrays [W1, W2, ...], got generator"),
-    row("weights-empty", "step", {"weights": []}, ValueError,
+    row("weights-empty", "count", "step", {"weights": []}, ValueError,
         "`weights` is empty; a network needs at least one layer (L >= 1)"),
-    row("weights-1d-layer", "gradients", {"weights": W1(W2=np.ones(3))}, ValueError,
+    row("weights-1d-layer", "shape", "gradients", {"weights": W1(W2=np.ones(3))}, ValueError,
         "`weights[1]` must be 2-dimensional (n_2, n_1) (the lecture's W[2]), got 1 dimension(s) "
         "with shape (3,)"),
-    row("weights-3d-layer", "loss", {"weights": W1(W1=np.ones((3, 2, 1)))}, ValueError,
+    row("weights-3d-layer", "shape", "loss", {"weights": W1(W1=np.ones((3, 2, 1)))}, ValueError,
         "`weights[0]` must be 2-dimensional (n_1, n_0) (the lecture's W[1]), got 3 dimension(s)"),
-    row("weights-do-not-chain", "gradients", {"weights": W1(W2=np.ones((1, 4)))}, ValueError,
-        "`weights[1].shape[1]` (=4) must equal `weights[0].shape[0]` (=3): W[2] takes the 3 "
-        "outputs of layer 1 as its inputs"),
-    row("weights-zero-width", "gradients",
+    row("weights-do-not-chain", "shape", "gradients", {"weights": W1(W2=np.ones((1, 4)))},
+        ValueError, "`weights[1].shape[1]` (=4) must equal `weights[0].shape[0]` (=3): W[2] takes "
+        "the 3 outputs of layer 1 as its inputs"),
+    row("weights-zero-width", "shape", "gradients",
         {"weights": [np.ones((0, 2)), np.ones((1, 0))]}, ValueError,
         "`weights[0]` has shape (0, 2) with a zero-size dimension"),
-    row("weights-entry-None", "gradients", {"weights": W1(W2=None)}, TypeError,
+    row("weights-entry-None", "type", "gradients", {"weights": W1(W2=None)}, TypeError,
         "`weights[1]` must be an array of numbers, got NoneType"),
-    row("weights-ragged-nested-list", "gradients", {"weights": W1(W1=[[1.0, 2.0], [3.0]])},
+    row("weights-ragged-nested-list", "type", "gradients", {"weights": W1(W1=[[1.0, 2.0], [3.0]])},
         TypeError, "`weights[0]` could not be read as an array of numbers"),
-    row("weights-inf", "gradients", {"weights": W1(W2=with_nan((1, 3), (0, 2), np.inf))},
+    row("weights-inf", "finite", "gradients", {"weights": W1(W2=with_nan((1, 3), (0, 2), np.inf))},
         ValueError, "`weights[1]` must be finite, but `weights[1][0, 2]` = inf (1 non-finite "
         "entry)"),
-    row("weights-bool", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=bool))}, TypeError,
-        "`weights[0]` has dtype bool; expected float32 or float64 numbers"),
-    row("weights-object", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=object))},
+    row("weights-bool", "dtype", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=bool))},
+        TypeError, "`weights[0]` has dtype bool; expected float32 or float64 numbers"),
+    row("weights-object", "dtype", "gradients", {"weights": W1(W1=np.ones((3, 2), dtype=object))},
         TypeError, "`weights[0]` has dtype object; expected float32 or float64 numbers"),
     # --- X
-    row("X-1d-one-sample", "gradients", {"X": np.ones(2)}, ValueError,
+    row("X-1d-one-sample", "shape", "gradients", {"X": np.ones(2)}, ValueError,
         "`X` has shape (2,) but must be (n_0, m) = (2, m), one sample per column; for one sample "
         "pass `X.reshape(-1, 1)`"),
-    row("X-3d", "forward", {"X": np.ones((2, 4, 1))}, ValueError,
+    row("X-3d", "shape", "forward", {"X": np.ones((2, 4, 1))}, ValueError,
         "`X` must be 2-dimensional (n_0, m) = (2, m), one sample per column, got 3 dimension(s)"),
-    row("X-samples-in-rows", "gradients", {"X": np.ones((4, 2))}, ValueError,
+    row("X-samples-in-rows", "shape", "gradients", {"X": np.ones((4, 2))}, ValueError,
         "`X.shape[0]` (=4) must equal `weights[0].shape[1]` (=2), the number of inputs n_0; "
         "samples go in columns, pass `X.T`"),
-    row("X-wrong-number-of-inputs", "loss", {"X": np.ones((3, 4))}, ValueError,
+    row("X-wrong-number-of-inputs", "shape", "loss", {"X": np.ones((3, 4))}, ValueError,
         "`X.shape[0]` (=3) must equal `weights[0].shape[1]` (=2), the number of inputs n_0"),
-    row("X-zero-samples", "gradients", {"X": np.ones((2, 0)), "Y": np.ones((1, 0))}, ValueError,
-        "`X` has shape (2, 0) with a zero-size dimension; every width and the batch size m must "
-        "be at least 1"),
-    row("X-nan", "gradients", {"X": with_nan((2, 4), (1, 3))}, ValueError,
+    row("X-zero-samples", "shape", "gradients", {"X": np.ones((2, 0)), "Y": np.ones((1, 0))},
+        ValueError, "`X` has shape (2, 0) with a zero-size dimension; every width and the batch "
+        "size m must be at least 1"),
+    row("X-nan", "finite", "gradients", {"X": with_nan((2, 4), (1, 3))}, ValueError,
         "`X` must be finite, but `X[1, 3]` = nan (1 non-finite entry)"),
-    row("X-complex", "gradients", {"X": np.ones((2, 4), dtype=complex)}, TypeError,
+    row("X-complex", "dtype", "gradients", {"X": np.ones((2, 4), dtype=complex)}, TypeError,
         "`X` has complex dtype complex128; expected real float32 or float64"),
-    row("X-strings", "gradients", {"X": np.full((2, 4), "1.0")}, TypeError,
+    row("X-strings", "dtype", "gradients", {"X": np.full((2, 4), "1.0")}, TypeError,
         "`X` has dtype <U3; expected float32 or float64 numbers"),
-    row("X-float16", "gradients", {"X": np.ones((2, 4), dtype=np.float16)}, TypeError,
+    row("X-float16", "dtype", "gradients", {"X": np.ones((2, 4), dtype=np.float16)}, TypeError,
         "`X` has dtype float16; only float32 and float64 are supported, pass "
         "`X.astype(np.float64)`"),
-    row("X-is-a-string", "forward", {"X": "x"}, TypeError,
+    row("X-is-a-string", "type", "forward", {"X": "x"}, TypeError,
         "`X` must be an array of numbers, got str"),
     # --- Y
-    row("Y-1d-(m,)", "gradients", {"Y": np.zeros(4)}, ValueError,
+    row("Y-1d-(m,)", "shape", "gradients", {"Y": np.zeros(4)}, ValueError,
         "`Y` has shape (4,) but must be (n_L, m) = (1, 4): one target column per sample of X; "
         "pass `Y.reshape(1, -1)`"),
-    row("Y-(m,1)", "gradients", {"Y": np.zeros((4, 1))}, ValueError,
+    row("Y-(m,1)", "shape", "gradients", {"Y": np.zeros((4, 1))}, ValueError,
         "`Y` has shape (4, 1) but must be (n_L, m) = (1, 4): one target column per sample of X; "
         "samples go in columns, pass `Y.T`"),
-    row("Y-wrong-outputs", "loss", {"Y": np.zeros((2, 4))}, ValueError,
+    row("Y-wrong-outputs", "shape", "loss", {"Y": np.zeros((2, 4))}, ValueError,
         "`Y` has shape (2, 4) but must be (n_L, m) = (1, 4)"),
-    row("Y-wrong-samples", "gradients", {"Y": np.zeros((1, 3))}, ValueError,
+    row("Y-wrong-samples", "shape", "gradients", {"Y": np.zeros((1, 3))}, ValueError,
         "`Y` has shape (1, 3) but must be (n_L, m) = (1, 4)"),
-    row("Y-3d", "gradients", {"Y": np.zeros((1, 4, 1))}, ValueError,
+    row("Y-3d", "shape", "gradients", {"Y": np.zeros((1, 4, 1))}, ValueError,
         "`Y` has shape (1, 4, 1) but must be (n_L, m) = (1, 4)"),
-    row("Y-minus-inf", "step", {"Y": with_nan((1, 4), (0, 0), -np.inf)}, ValueError,
+    row("Y-minus-inf", "finite", "step", {"Y": with_nan((1, 4), (0, 0), -np.inf)}, ValueError,
         "`Y` must be finite, but `Y[0, 0]` = -inf"),
-    row("Y-bool", "gradients", {"Y": np.zeros((1, 4), dtype=bool)}, TypeError,
+    row("Y-is-None", "type", "loss", {"Y": None}, TypeError,
+        "`Y` must be an array of numbers, got NoneType"),
+    row("Y-bool", "dtype", "gradients", {"Y": np.zeros((1, 4), dtype=bool)}, TypeError,
         "`Y` has dtype bool; expected float32 or float64 numbers"),
     # --- dtypes
-    row("mixed-float32-float64", "gradients", {"X": np.ones((2, 4), dtype=F32)}, TypeError,
+    row("mixed-float32-float64", "dtype", "gradients", {"X": np.ones((2, 4), dtype=F32)}, TypeError,
         "mixed float dtypes: `weights[0]` is float64, `weights[1]` is float64, `X` is float32, "
         "`Y` is float64; convert them to one dtype"),
     # --- activation
-    row("activation-typo", "gradients", {"activation": "sigmod"}, ValueError,
+    row("activation-typo", "name", "gradients", {"activation": "sigmod"}, ValueError,
         "`activation` is 'sigmod', not a known activation; expected one of 'sigmoid', 'tanh', "
         "'relu', 'leaky_relu', 'identity', 'softplus'; did you mean 'sigmoid'?"),
-    row("activation-capitalised", "forward", {"activation": "ReLU"}, ValueError,
+    row("activation-capitalised", "name", "forward", {"activation": "ReLU"}, ValueError,
         "`activation` is 'ReLU', not a known activation; expected one of"),
-    row("activation-unknown-no-suggestion", "loss", {"activation": "xyz"}, ValueError,
+    row("activation-unknown-no-suggestion", "name", "loss", {"activation": "xyz"}, ValueError,
         "`activation` is 'xyz', not a known activation; expected one of 'sigmoid', 'tanh', "
         "'relu', 'leaky_relu', 'identity', 'softplus'"),
-    row("activation-per-layer-wrong-length", "gradients", {"activation": ["relu"]}, ValueError,
-        "`activation` lists 1 activation(s) but the network has L = 2 layer(s); give one name, "
-        "or one per layer"),
-    row("activation-per-layer-typo", "gradients", {"activation": ["relu", "tahn"]}, ValueError,
-        "`activation[1]` is 'tahn', not a known activation; expected one of 'sigmoid', 'tanh', "
-        "'relu', 'leaky_relu', 'identity', 'softplus'; did you mean 'tanh'?"),
-    row("activation-int", "gradients", {"activation": 3}, TypeError,
+    row("activation-per-layer-wrong-length", "count", "gradients", {"activation": ["relu"]},
+        ValueError, "`activation` lists 1 activation(s) but the network has L = 2 layer(s); give "
+        "one name, or one per layer"),
+    row("activation-per-layer-typo", "name", "gradients", {"activation": ["relu", "tahn"]},
+        ValueError, "`activation[1]` is 'tahn', not a known activation; expected one of "
+        "'sigmoid', 'tanh', 'relu', 'leaky_relu', 'identity', 'softplus'; did you mean 'tanh'?"),
+    row("activation-int", "type", "gradients", {"activation": 3}, TypeError,
         "`activation` must be a name such as 'sigmoid', an Activation, a (g, g′) pair of "
         "functions, or a list of L of them, got int"),
-    row("activation-per-layer-None", "step", {"activation": ["relu", None]}, TypeError,
+    row("activation-per-layer-None", "type", "step", {"activation": ["relu", None]}, TypeError,
         "`activation[1]` must be an activation name such as 'sigmoid', an Activation or a "
         "(g, g′) pair, got NoneType None"),
-    row("activation-g-without-derivative", "gradients", {"activation": np.tanh}, TypeError,
-        "`activation` is the function 'tanh' without its derivative; pass the pair "
+    row("activation-g-without-derivative", "function", "gradients", {"activation": np.tanh},
+        TypeError, "`activation` is the function 'tanh' without its derivative; pass the pair "
         "(g, g_prime) or Activation(name, g, g_prime)"),
-    row("activation-custom-g-prime-scalar", "gradients",
+    row("activation-custom-g-prime-scalar", "function", "gradients",
         {"activation": (np.tanh, tanh_prime_scalar)}, ValueError,
         "activation 'tanh': g′(Z) returned shape () for Z of shape (3, 4); it must be "
         "elementwise (for a constant, return e.g. `np.ones_like(Z)`)"),
-    row("activation-custom-g-nan", "loss",
+    row("activation-custom-g-nan", "function", "loss",
         {"activation": (lambda Z: Z * np.inf, lambda Z: Z)}, ValueError,
         "activation '<lambda>': g(z) = inf at z = 1.0; g and g′ must be finite for finite z"),
     # --- hidden_error
-    row("hidden-error-typo", "gradients", {"hidden_error": "lectur"}, ValueError,
+    row("hidden-error-typo", "name", "gradients", {"hidden_error": "lectur"}, ValueError,
         "`hidden_error` is 'lectur'; expected 'exact' (E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1])), the "
         "true gradient) or 'lecture' (E[l] = W[l+1]ᵀ E[l+1]); did you mean 'lecture'?"),
-    row("hidden-error-None", "step", {"hidden_error": None}, TypeError,
+    row("hidden-error-None", "type", "step", {"hidden_error": None}, TypeError,
         "`hidden_error` is None; expected 'exact'"),
-    row("hidden-error-elementwise", "gradients_elementwise", {"hidden_error": "true"},
+    row("hidden-error-elementwise", "name", "gradients_elementwise", {"hidden_error": "true"},
         ValueError, "`hidden_error` is 'true'; expected 'exact'"),
     # --- alpha
-    row("alpha-zero", "step", {"alpha": 0}, ValueError,
+    row("alpha-zero", "value", "step", {"alpha": 0}, ValueError,
         "`alpha` must be a finite positive number (the step size α), got 0"),
-    row("alpha-negative", "step", {"alpha": -0.5}, ValueError,
+    row("alpha-negative", "value", "step", {"alpha": -0.5}, ValueError,
         "`alpha` must be a finite positive number (the step size α), got -0.5"),
-    row("alpha-nan", "step", {"alpha": float("nan")}, ValueError,
+    row("alpha-nan", "value", "step", {"alpha": float("nan")}, ValueError,
         "`alpha` must be a finite positive number (the step size α), got nan"),
-    row("alpha-inf", "step", {"alpha": np.inf}, ValueError,
+    row("alpha-inf", "value", "step", {"alpha": np.inf}, ValueError,
         "`alpha` must be a finite positive number (the step size α), got inf"),
-    row("alpha-string", "step", {"alpha": "0.1"}, TypeError,
+    row("alpha-string", "type", "step", {"alpha": "0.1"}, TypeError,
         "`alpha` must be a real number (the step size α), got str '0.1'"),
-    row("alpha-bool", "step", {"alpha": True}, TypeError,
+    row("alpha-bool", "type", "step", {"alpha": True}, TypeError,
         "`alpha` must be a real number (the step size α), got bool True"),
-    row("alpha-complex", "step", {"alpha": 0.1 + 0j}, TypeError,
+    row("alpha-complex", "type", "step", {"alpha": 0.1 + 0j}, TypeError,
         "`alpha` must be a real number (the step size α), got complex"),
-    row("alpha-array", "step", {"alpha": np.array([0.1])}, TypeError,
+    row("alpha-array", "type", "step", {"alpha": np.array([0.1])}, TypeError,
         "`alpha` must be a real number (the step size α), got ndarray"),
     # --- biases
-    row("biases-1d", "gradients", {"biases": [np.zeros(3), np.zeros((1, 1))]}, ValueError,
+    row("biases-1d", "shape", "gradients", {"biases": [np.zeros(3), np.zeros((1, 1))]}, ValueError,
         "`biases[0]` has shape (3,) but must be (n_1, 1) = (3, 1), a column: b[1] adds one "
         "number to each of the 3 net inputs of layer 1; pass `biases[0].reshape(-1, 1)`"),
-    row("biases-row", "step", {"biases": [np.zeros((1, 3)), np.zeros((1, 1))]}, ValueError,
+    row("biases-row", "shape", "step", {"biases": [np.zeros((1, 3)), np.zeros((1, 1))]}, ValueError,
         "`biases[0]` has shape (1, 3) but must be (n_1, 1) = (3, 1), a column"),
-    row("biases-per-sample", "gradients", {"biases": [np.zeros((3, 4)), np.zeros((1, 1))]},
+    row("biases-per-sample", "shape", "gradients", {"biases": [np.zeros((3, 4)), np.zeros((1, 1))]},
         ValueError, "`biases[0]` has shape (3, 4) but must be (n_1, 1) = (3, 1)"),
-    row("biases-wrong-count", "loss", {"biases": [np.zeros((3, 1))]}, ValueError,
+    row("biases-wrong-count", "count", "loss", {"biases": [np.zeros((3, 1))]}, ValueError,
         "`biases` has 1 array(s) but the network has L = 2 layer(s) (len(weights)); give one "
         "b[l] of shape (n_l, 1) per layer"),
-    row("biases-is-one-ndarray", "forward", {"biases": np.zeros((3, 1))}, TypeError,
+    row("biases-is-one-ndarray", "type", "forward", {"biases": np.zeros((3, 1))}, TypeError,
         "`biases` must be a list of column arrays [b1, b2, ...] of shape (n_l, 1), got ndarray "
         "with shape (3, 1); wrap a single layer as [b]"),
-    row("biases-float32-with-float64", "gradients",
+    row("biases-float32-with-float64", "dtype", "gradients",
         {"biases": [np.zeros((3, 1), dtype=F32), np.zeros((1, 1), dtype=F32)]}, TypeError,
         "mixed float dtypes: `weights[0]` is float64, `weights[1]` is float64, `X` is float64, "
         "`Y` is float64, `biases[0]` is float32, `biases[1]` is float32"),
-    row("biases-bool", "gradients_elementwise",
+    row("biases-bool", "dtype", "gradients_elementwise",
         {"biases": [np.zeros((3, 1)), np.zeros((1, 1), dtype=bool)]}, TypeError,
         "`biases[1]` has dtype bool; expected float32 or float64 numbers"),
-    row("biases-complex", "gradients", {"biases": [np.zeros((3, 1), dtype=complex), B[1]]},
+    row("biases-complex", "dtype", "gradients", {"biases": [np.zeros((3, 1), dtype=complex), B[1]]},
         TypeError, "`biases[0]` has complex dtype complex128"),
-    row("biases-nan", "step", {"biases": [B[0], with_nan((1, 1), (0, 0))]}, ValueError,
+    row("biases-nan", "finite", "step", {"biases": [B[0], with_nan((1, 1), (0, 0))]}, ValueError,
         "`biases[1]` must be finite, but `biases[1][0, 0]` = nan"),
 ]
 
@@ -237,11 +247,126 @@ def test_bad_input_is_rejected_with_a_clear_message(fn: str, changes: dict[str, 
         call(fn, args)
 
 
-def test_the_table_is_large_and_the_good_network_is_good() -> None:
-    assert len(BAD_INPUTS) >= 30
-    for fn in ("forward", "loss", "gradients", "step", "gradients_elementwise"):
+FUNCTIONS = ("forward", "loss", "gradients", "step", "gradients_elementwise")
+
+COVERAGE = {
+    # an array (or list of arrays): not one at all, the wrong number of them (lists), the wrong
+    # shape, the wrong dtype, a NaN or ±inf
+    "weights": {"type", "count", "shape", "dtype", "finite"},
+    "X": {"type", "shape", "dtype", "finite"},
+    "Y": {"type", "shape", "dtype", "finite"},
+    "biases": {"type", "count", "shape", "dtype", "finite"},
+    # a name, or a list of one per layer, or custom functions (that misbehave)
+    "activation": {"type", "count", "name", "function"},
+    "hidden_error": {"type", "name"},
+    "alpha": {"type", "value"},                 # a number, finite and positive
+}
+"""Every argument of the public functions, and every kind of error it can have."""
+
+
+def test_the_table_covers_every_argument_every_kind_of_error_and_every_function() -> None:
+    """Each argument of the kernel's functions has a row for each way it can be wrong, each of
+    them a TypeError (not the right kind of object) or a ValueError (the right kind, a wrong
+    value), and each public function is called by some row."""
+    covered: dict[str, set[str]] = {}
+    for argument, kind in KINDS.values():
+        covered.setdefault(argument, set()).add(kind)
+    assert covered == COVERAGE
+    errors = {(KINDS[p.id][0], p.values[2]) for p in BAD_INPUTS if p.id}
+    assert errors == {(a, e) for a in COVERAGE for e in (TypeError, ValueError)}
+    assert {p.values[0] for p in BAD_INPUTS} == set(FUNCTIONS)
+    assert len(KINDS) == len(BAD_INPUTS)                 # the ids are distinct
+
+
+def test_the_good_network_is_good() -> None:
+    for fn in FUNCTIONS:
         call(fn, good())
         call(fn, good() | {"biases": B})
+
+
+# --- beyond the table: hints only where the fix is obvious, the count, the names --------------
+
+def message(exc: type[Exception], fn: str, changes: dict[str, Any]) -> str:
+    """The message of the ``exc`` that ``fn`` raises on the good network with ``changes``."""
+    with pytest.raises(exc) as info:
+        call(fn, good() | changes)
+    return str(info.value)
+
+
+HINTS = [
+    # the fix is obvious: the message gives it
+    pytest.param({"weights": W1(W1=np.ones((3, 2), dtype=bool))}, TypeError,
+                 "`weights[0].astype(np.float64)`", id="bool-as-0-and-1"),
+    pytest.param({"X": np.ones((4, 2))}, ValueError, "pass `X.T`", id="X-transposed"),
+    pytest.param({"biases": [np.zeros((1, 3)), B[1]]}, ValueError,
+                 "pass `biases[0].reshape(-1, 1)`", id="biases-row"),
+    # difflib's ratio ≥ 0.5: "ex" shares 4 of the 7 letters of "ex" + "exact" (0.57), "sof" 6
+    # of the 11 of "sof" + "softplus" (0.55)
+    pytest.param({"hidden_error": "ex"}, ValueError, "did you mean 'exact'?",
+                 id="hidden-error-half-the-letters"),
+    pytest.param({"activation": "sof"}, ValueError, "did you mean 'softplus'?",
+                 id="activation-half-the-letters"),
+    # it is not: no hint at all
+    pytest.param({"X": np.ones((3, 4))}, ValueError, None, id="X-wrong-number-of-inputs"),
+    pytest.param({"Y": np.zeros((2, 3))}, ValueError, None, id="Y-neither-transposed-nor-1d"),
+    pytest.param({"biases": [np.zeros((2, 3)), B[1]]}, ValueError, None,
+                 id="biases-neither-row-nor-1d"),
+    pytest.param({"hidden_error": "zzz"}, ValueError, None, id="hidden-error-nothing-close"),
+    pytest.param({"activation": "zzz"}, ValueError, None, id="activation-nothing-close"),
+]
+
+
+@pytest.mark.parametrize(("changes", "exc", "hint"), HINTS)
+def test_a_hint_is_given_where_the_fix_is_obvious_and_only_there(
+        changes: dict[str, Any], exc: type[Exception], hint: str | None) -> None:
+    text = message(exc, "gradients", changes)
+    if hint is None:
+        assert "pass `" not in text and "did you mean" not in text, text
+    else:
+        assert hint in text, text
+
+
+def test_an_unknown_activation_is_answered_with_every_known_name() -> None:
+    """What was expected is the kernel's own list of names, in its order, and nothing after it
+    when no name is close."""
+    text = message(ValueError, "gradients", {"activation": "zzz"})
+    assert "`activation` is 'zzz'" in text
+    assert text.endswith("expected one of " + ", ".join(map(repr, mb.ACTIVATIONS))), text
+
+
+def test_an_activation_of_the_wrong_type_is_shown_with_its_type_and_value() -> None:
+    text = message(TypeError, "gradients", {"activation": ["relu", 3]})
+    assert text.startswith("`activation[1]`") and text.endswith("got int 3"), text
+
+
+def test_a_g_without_its_derivative_is_shown_even_without_a_name() -> None:
+    """A callable without __name__ (a functools.partial) is shown by its repr."""
+    from functools import partial
+
+    g = partial(np.multiply, 2.0)
+    text = message(TypeError, "gradients", {"activation": g})
+    assert text.startswith(f"`activation` is the function {g!r} without its derivative"), text
+
+
+def test_the_first_non_finite_entry_is_named_with_the_count_of_them() -> None:
+    X = np.ones((2, 4))
+    X[0, 1], X[1, 0] = np.nan, np.inf
+    text = message(ValueError, "gradients", {"X": X})
+    assert "`X[0, 1]` = nan" in text and "(2 non-finite entries)" in text, text
+
+
+@pytest.mark.parametrize("X", [
+    pytest.param(np.full((8, 8), 1e308), id="sum-overflows"),
+    pytest.param(np.tile([1e308, 1e308, -1e308, -1e308], 16).reshape(8, 8), id="sum-is-nan"),
+    pytest.param(np.full((8, 8), 3e38, dtype=np.float32), id="float32-sum-overflows"),
+])
+def test_huge_finite_inputs_are_accepted_silently(X: np.ndarray) -> None:
+    """Finite inputs however large are valid, even where their sum overflows (to inf, or to
+    inf − inf = NaN: the fast finiteness test), and raise no floating-point warning (an error
+    under pytest)."""
+    out = mb.forward([np.zeros((1, 8), dtype=X.dtype)], X, "identity")
+    np.testing.assert_array_equal(out.A[0], X)
+    np.testing.assert_array_equal(out.Z[1], np.zeros((1, 8)))
 
 
 @pytest.mark.parametrize("fn", ["loss", "gradients", "gradients_elementwise", "step"])

@@ -1,8 +1,8 @@
 """The worked example of lecture 8-3, reproduced to 10 decimals.
 
-The expected numbers were checked by hand from the slides' formulas (Z[1] = [0.1, 0.2, 0.3],
-A[1] = σ(Z[1]), Z[2] = W[2]A[1] = [0.3249048, 0.2174235], ...) and are cross-checked against
-jax.grad below.
+The network and the expected numbers are in tests/helpers.py (tests/test_explain.py uses them
+too); they were checked by hand from the slides' formulas and are cross-checked against jax.grad
+below.
 """
 
 from __future__ import annotations
@@ -12,21 +12,7 @@ import pytest
 
 import manual_backprop as mb
 import reference
-
-W1 = np.array([[0.1, 0.4], [0.2, 0.2], [0.3, 0.0]])
-W2 = np.array([[0.3, 0.2, 0.1], [0.2, 0.1, 0.1]])
-x = np.array([[1.0], [0.0]])
-y = np.array([[1.0], [1.0]])
-
-A1 = [0.5249791875, 0.5498339973, 0.5744425168]
-Z2 = [0.3249048074, 0.2174234889]
-Y_HAT = [0.5805191240, 0.5541427494]
-DW2 = [[-0.0536269318, -0.0561658652, -0.0586796399],
-       [-0.0578302951, -0.0605682341, -0.0632790424]]
-DW1 = {  # the second column is 0 because x_2 = 0
-    "exact": [[-0.0131362914, 0.0], [-0.0077833686, 0.0], [-0.0051900430, 0.0]],
-    "lecture": [[-0.0536197671, 0.0], [-0.0318013996, 0.0], [-0.0211539097, 0.0]],
-}
+from tests.helpers import A1, DW1, DW2, W1, W2, Y_HAT, Z2, x, y
 
 
 def test_forward_pass() -> None:

@@ -14,8 +14,14 @@ import reference
 from manual_backprop.teaching.xor import THRESHOLDS, initial_weights, train
 from reference import networks, rtol_for
 from reference.tolerances import underflow_floor
-from tests.helpers import jax_grad, kernel, scale
-from tests.test_lecture_hidden_error import lecture_is_not_the_gradient
+from tests import helpers
+from tests.helpers import (
+    jax_grad,
+    jax_sees_the_same_net_inputs,
+    kernel,
+    lecture_is_not_the_gradient,
+    scale,
+)
 
 DOC = Path(__file__).parent.parent / "docs" / "hidden-error.md"
 F64 = (np.dtype(np.float64),)
@@ -33,14 +39,6 @@ def one_output(net: reference.Network) -> reference.Network:
     """The same network cut down to its first output unit (keeps every other layer)."""
     return reference.Network([*net.weights[:-1], net.weights[-1][:1]], net.X, net.Y[:1],
                              net.activations, net.dtype)
-
-
-def jax_sees_the_same_net_inputs(net: reference.Network) -> bool:
-    """False if some net input is subnormal: XLA flushes it to 0, which moves relu/leaky_relu
-    to the other side of their kink (a limitation of the oracle, not of the kernel)."""
-    f = mb.forward(net.weights, net.X, net.activations)
-    tiny = np.finfo(net.dtype).tiny
-    return all(not np.any((Z != 0) & (np.abs(Z) < tiny)) for Z in f.Z if Z is not None)
 
 
 def test_every_claim_of_the_document_has_a_test() -> None:
@@ -69,9 +67,7 @@ def test_claim_2_the_last_layer_is_the_same_bit_for_bit(net: reference.Network) 
 
 
 def test_claim_3_the_worked_example_is_about_4_times_but_not_parallel() -> None:
-    W = [np.array([[0.1, 0.4], [0.2, 0.2], [0.3, 0.0]]), np.array([[0.3, 0.2, 0.1],
-                                                                  [0.2, 0.1, 0.1]])]
-    x, y = np.array([[1.0], [0.0]]), np.array([[1.0], [1.0]])
+    W, x, y = [helpers.W1, helpers.W2], helpers.x, helpers.y          # the worked example
     exact = mb.gradients(W, x, y)[0][:, 0]
     lecture = mb.gradients(W, x, y, hidden_error="lecture")[0][:, 0]
     np.testing.assert_allclose(reference.gradients(W, x, y)[0][:, 0], exact, rtol=1e-10)
@@ -180,10 +176,12 @@ def xor_row(seed: int) -> str:
 
 
 def test_claim_10_the_xor_table() -> None:
-    """The table is what `xor` measures, and what the text says about it holds."""
+    """The table has a row for each seed the text names, each row is what `xor` measures, and
+    what the text says about them holds."""
     doc = DOC.read_text(encoding="utf-8")
     rows = [line for line in doc.splitlines() if re.match(r"\| \d+ \|", line)]
-    assert len(rows) >= 5
+    first, last = map(int, re.findall(r"Measured for seeds (\d+)–(\d+)", doc)[0])
+    assert [int(line.split("|")[1]) for line in rows] == list(range(first, last + 1))
     assert all(str(t) in doc.split("| seed |")[1].splitlines()[0] for t in THRESHOLDS)
     for line in rows:
         seed = int(line.split("|")[1])

@@ -1,6 +1,6 @@
 """Run mutmut's mutants of one module the way ``mutmut run`` does, from a plain process per
 mutant: MUTANT_UNDER_TEST set, the tests that cover the mutated function (from mutmut's own
-stats), ``pytest -x``, the fast tests first (``tests/_mutation_order.py``). The exit codes are
+stats), ``pytest -x``, the fast tests first (``tools/mutation/order.py``). The exit codes are
 written to mutmut's ``.meta`` file, so ``mutmut results`` reports them.
 
 Why: with ``PYTEST_PLUGINS`` set, mutmut 3.8's fork-server workers stalled, and without the
@@ -8,9 +8,12 @@ test order a mutant of ``validation.py`` (called by every test) ran minutes of p
 before ``tests/test_validation.py`` killed it. Usage, after ``mutmut run`` has created
 ``mutants/`` and its stats (from the repository root)::
 
-    HYPOTHESIS_PROFILE=mutation python tests/_mutation_rerun.py validation            # unchecked
-    HYPOTHESIS_PROFILE=mutation python tests/_mutation_rerun.py activations --survivors \\
-        --also tests/test_mutation_killers.py       # re-run survivors with more tests
+    HYPOTHESIS_PROFILE=mutation python -m tools.mutation.rerun validation        # unchecked
+    HYPOTHESIS_PROFILE=mutation python -m tools.mutation.rerun activations --survivors \\
+        --also tests/test_activations.py            # re-run survivors with more tests
+
+``mutants/`` must hold a copy of ``tools/`` (``also_copy`` in ``[tool.mutmut]``): the plugin is
+imported there.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def main() -> None:
     codes = json.loads(meta_path.read_text())["exit_code_by_key"]
     redo = (0, 33) if args.survivors else (None,)
     keys = [k for k, v in codes.items() if v in redo]
-    env = dict(os.environ, PYTEST_PLUGINS="tests._mutation_order")
+    env = dict(os.environ, PYTEST_PLUGINS="tools.mutation.order")
     tests = {k: sorted(stats.get(k.rsplit("__mutmut_", 1)[0], [])) + args.also for k in keys}
     with ThreadPoolExecutor(args.workers) as pool:
         for key, code in zip(keys, pool.map(lambda k: _run(k, tests[k], env), keys)):

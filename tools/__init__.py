@@ -1,0 +1,1 @@
+"""Developer tools that are neither the kernel, the reference nor tests (not packaged)."""
