@@ -27,7 +27,7 @@ CONVENTIONS = sorted((CATALOGUE / "conventions").glob("*.py"))
 ADAPTERS = sorted((ROOT / "examples" / "adapters").glob("*.py"))
 EVERY = BUGGY + CORRECT + CONVENTIONS + ADAPTERS
 # Networks per check of a function that is not wrong: the Hypothesis profile's budget (400 in
-# ci, 10,000 in thorough), like every property; the command's defaults (1000, seed 0) are
+# ci, 10,000 in thorough), like every property; the command's defaults (400, seed 0) are
 # checked by the CLI test. A wrong function is searched with the default budget (it stops at
 # the first wrong network).
 EXAMPLES = settings.default.max_examples
@@ -217,7 +217,7 @@ GOOD = f"{CATALOGUE / 'correct' / 'per_sample.py'}:backprop"
     pytest.param([GOOD, "--activation", "tanh", "--max-examples", "20", "--seed", "7"], 0,
                  "on 20 networks (tanh, float64, seed 7)", id="options"),
     pytest.param([BUG], 1, "Diagnosis:\n  - sign flipped", id="buggy"),
-    pytest.param([BUG], 1, "--activation sigmoid --max-examples 1000 --seed 0",
+    pytest.param([BUG], 1, "--activation sigmoid --max-examples 400 --seed 0",
                  id="defaults"),
     pytest.param([GOOD], 1, "Minimal failing network", id="wrong-activation"),
     pytest.param(["json:dumps"], 1, "Your function raised TypeError", id="module-syntax"),
