@@ -1,11 +1,13 @@
-"""The argument types every command shares (argparse ``type=`` functions)."""
+"""The argument types every command shares (argparse ``type=`` functions), and a parser whose
+errors are ``UsageError`` exceptions (one line, for the caller to print and exit 2)."""
 
 from __future__ import annotations
 
 import argparse
 import math
+from typing import NoReturn
 
-__all__ = ["depth", "positive_float", "positive_int"]
+__all__ = ["Parser", "UsageError", "depth", "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -36,3 +38,14 @@ def depth(text: str) -> int:
     if value > 4:
         raise argparse.ArgumentTypeError(f"expected a depth from 1 to 4, got {value}")
     return value
+
+
+class UsageError(ValueError):
+    """A problem with the command line (or what it names); the message is one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises ``UsageError`` instead of printing and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)

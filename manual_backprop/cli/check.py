@@ -22,14 +22,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from reference.check import DEFAULT_MAX_EXAMPLES, CheckResult, check_backprop
 from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
 
-from .args import depth, positive_float, positive_int
+from .args import Parser, UsageError, depth, positive_float, positive_int
 from .classroom import is_class_run
 from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
@@ -37,10 +37,6 @@ from .notebook import NotebookError, load_notebook
 __all__ = ["UsageError", "load_function", "load_target", "main", "to_json"]
 
 PROG = "manual-backprop check"
-
-
-class UsageError(ValueError):
-    """A problem with the command line or the function to load; the message is one line."""
 
 
 def _import_file(path: Path) -> Any:
@@ -109,13 +105,8 @@ def load_function(target: str) -> Any:
     return load_target(target)[0]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Check your own backprop FUNC(weights, X, Y) -> "
+    p = Parser(prog=PROG, description="Check your own backprop FUNC(weights, X, Y) -> "
                 "[ΔW[1], ..., ΔW[L]] against jax.grad on random networks; print the minimal "
                 "network on which its math is wrong. Exit 0 agrees (possibly with numerical "
                 "caveats), 1 wrong (or a caveat with --strict), 2 usage error.")

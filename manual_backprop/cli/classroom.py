@@ -44,11 +44,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 import manual_backprop
 
-from .args import positive_float, positive_int
+from .args import Parser, UsageError, positive_float, positive_int
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_COMMAND", "VERDICTS", "Result", "Submission", "UsageError",
            "find_submissions", "is_class_run", "main", "run_class", "write_csv", "write_reports"]
@@ -74,10 +74,6 @@ _KEEP_STDOUT = 16 << 20                 # bytes of a child's output kept (the en
 _KEEP_STDERR = 64 << 10
 _MEMORY_SIGNS = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory",
                  "can't start new thread")
-
-
-class UsageError(ValueError):
-    """A problem with the command line; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -455,13 +451,8 @@ def _as_json(results: Sequence[Result]) -> str:
 
 # -- the command --------------------------------------------------------------------------------
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Check every submission of a class, each in its own "
+    p = Parser(prog=PROG, description="Check every submission of a class, each in its own "
                 "process, against jax.grad; print a table (and write a CSV). Exit 0 all agree, "
                 "1 some do not, 2 usage error.")
     p.add_argument("paths", nargs="+", metavar="PATH",
