@@ -571,3 +571,28 @@ def test_an_interrupted_run_kills_its_children_and_goes_on(tmp_path: Path,
         run_class(subs, jobs=3, timeout=100, command=fake, progress=_InterruptingStream())
     pids = [int((tmp_path / f"{n}.pid").read_text()) for n in ("l1.py", "l2.py")]
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_a_class_of_every_kind_of_submission_with_the_real_check(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same class, checked by the real ``check`` command in each child (jax, Hypothesis,
+    20 networks each): every submission gets its row, the looping ones within the timeout."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for kind, (py, cells) in SUBMISSIONS.items():
+        (folder / f"{kind}.py").write_text(py, encoding="utf-8")
+        _notebook(folder / f"{kind}.ipynb", *cells)
+    timeout = 40               # a real check's start (numpy, jax) on two busy cores, and more
+    status = classroom.main([str(folder), "--function", "backprop", "--jobs", "2",
+                             "--timeout", str(timeout), "--max-examples", "20",
+                             "--csv", str(tmp_path / "marks.csv")])
+    assert status == 1
+    capsys.readouterr()
+    rows = {row["submission"]: row for row in _rows(tmp_path / "marks.csv")}
+    assert list(rows) == sorted(EXPECTED)
+    for name, (verdict, diagnosis) in EXPECTED.items():
+        diagnosis = diagnosis.replace(f"within {TIMEOUT} s", f"within {timeout} s")
+        assert rows[name]["verdict"] == verdict, rows[name]
+        assert diagnosis in rows[name]["diagnosis"], rows[name]
+    for name in ("looping.py", "looping.ipynb"):
+        assert timeout <= float(rows[name]["seconds"]) < timeout + 5, rows[name]
