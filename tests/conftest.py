@@ -21,7 +21,10 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-_common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# parent: Hypothesis's own defaults, whatever the environment (with CI set, Hypothesis loads its
+# built-in derandomized "ci" profile at import, which every profile would otherwise inherit)
+_common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow],
+               parent=settings.get_profile("default"))
 
 settings.register_profile("dev", max_examples=50, **_common)
 settings.register_profile("ci", max_examples=400, derandomize=True, print_blob=True, **_common)

@@ -83,7 +83,7 @@ def lecture_is_not_the_gradient(net: Network) -> bool:
                               scale(net)) > rtol_for(np.float64)
 
 
-# --- the worked example of lecture 8-3 (SPEC §6; tests/test_worked_example.py) ---------------
+# --- the worked example of lecture 8-3 (tests/test_worked_example.py) ------------------------
 # The expected numbers were checked by hand from the slides' formulas (Z[1] = [0.1, 0.2, 0.3],
 # A[1] = σ(Z[1]), Z[2] = W[2]A[1] = [0.3249048, 0.2174235], ...), to 10 decimals.
 

@@ -71,7 +71,10 @@ def test_ctrl_c_ends_the_command_quietly() -> None:
     with subprocess.Popen([sys.executable, "-m", "manual_backprop", "check",
                            "catalogue/correct/loops.py:backprop", "--max-examples", "100000"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) as proc:
-        time.sleep(4)                           # inside the search by then
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
+        try:
+            time.sleep(4)                       # inside the search by then
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()                         # never leave it running (nor the suite waiting)
     assert proc.returncode == 130 and b"Traceback" not in err + out, (proc.returncode, err)

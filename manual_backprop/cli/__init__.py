@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -44,16 +45,23 @@ def _dispatch(args: list[str]) -> int:
     return report_main(args)
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: flush what was printed and end at once, as a Unix tool does. Raising
+    KeyboardInterrupt instead is not enough: a library between here and the user's code may
+    catch it (once it went unnoticed for minutes inside a search), and an interpreter shutting
+    down beside XLA's threads may crash. A class run's children die with it (they are sent
+    SIGKILL when their parent dies)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(128 + signal.SIGINT)
+
+
 def run() -> None:
     """The entry point of ``python -m manual_backprop`` and the ``manual-backprop`` script:
-    ``main``, then exit with its status. After Ctrl-C the process ends at once (os._exit, the
-    output flushed): an interpreter shutting down beside XLA's threads may crash."""
-    status = main()
-    if status == 128 + 2:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-        os._exit(status)
-    sys.exit(status)
+    ``main`` with Ctrl-C ending the process at once (``_interrupted``), then exit with its
+    status."""
+    signal.signal(signal.SIGINT, _interrupted)
+    sys.exit(main())
