@@ -81,20 +81,23 @@ Arrays = list[NDArray[Any]]
 
 def _in_layout(net: Network, conv: Convention
                ) -> tuple[Arrays, Arrays | None, NDArray[Any], NDArray[Any]]:
+    """``net``'s arrays as ``conv`` passes them: views (transposed for layout="rows")."""
     rows = conv.layout == "rows"
-    Ws = [np.array(W.T if rows else W) for W in net.weights]        # copies, C-contiguous
+    Ws = [W.T if rows else W for W in net.weights]
     bs = None
     if conv.biases:
         assert net.biases is not None
-        bs = [np.array(b.ravel() if rows else b) for b in net.biases]
-    X, Y = (np.array(net.X.T), np.array(net.Y.T)) if rows else (net.X.copy(), net.Y.copy())
+        bs = [b.ravel() if rows else b for b in net.biases]
+    X, Y = (net.X.T, net.Y.T) if rows else (net.X, net.Y)
     return Ws, bs, X, Y
 
 
 def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
     """Call ``fn`` on copies of ``net`` (float64, the lecture's layout) in ``conv``'s layout and
     argument order; record an exception, numpy's warnings and arguments changed in place."""
-    Ws, bs, X, Y = _in_layout(net, conv)
+    Ws0, bs0, X0, Y0 = _in_layout(net, conv)
+    Ws, X, Y = [np.array(W) for W in Ws0], np.array(X0), np.array(Y0)    # the copies it gets
+    bs = None if bs0 is None else [np.array(b) for b in bs0]
     args: list[Any] = [Ws, *([bs] if bs is not None else []), X, Y]
     if passes_alpha(fn, conv):
         args.append(conv.step)
@@ -111,7 +114,6 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
             out.failure = Failure("raised", f"Your function raised {type(exc).__name__}: "
                                   f"{exc}{where}", exception=type(exc).__name__)
     out.warnings = [str(w.message) for w in caught]
-    Ws0, bs0, X0, Y0 = _in_layout(net, conv)
     named: list[tuple[str, Any, Any]] = [
         *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),
         *((f"b[{l}]", a, b) for l, (a, b) in enumerate(zip(bs or [], bs0 or []), start=1)),

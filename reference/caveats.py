@@ -90,7 +90,7 @@ class CaveatLog:
                       math.inf if nonfinite else outcome.error, outcome.net_input, probe,
                       any(d == "float32" for d in outcome.dtypes))
 
-    def add(self, net: Network, outcome: Outcome) -> None:
+    def add(self, outcome: Outcome) -> None:
         """Record a search network whose outcome was a caveat."""
         self.search.append(self._caveat(outcome, False))
 

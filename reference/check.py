@@ -151,7 +151,7 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
         if outcome.severity == "ok":
             stats["error"] = max(stats["error"], outcome.error)
         elif outcome.severity == "caveat":
-            result.caveats.add(net, outcome)
+            result.caveats.add(outcome)
 
     def wrong(net: Network) -> bool:
         outcome = evaluate(fn, net, conv)
