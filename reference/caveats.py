@@ -117,9 +117,6 @@ class CaveatLog:
         small = [e for z, e in self.probe if abs(z) <= 2]
         return bool(small) and all(1e-12 < e < 1e-3 for e in small)
 
-    def worst(self) -> float:
-        return max((c.error for c in self.search + self.probed), default=0.0)
-
     def lines(self, activation: str) -> list[str]:
         """The report: what was lost where, and the formula that keeps every digit there."""
         out = []
