@@ -32,6 +32,12 @@ settings.register_profile("thorough", max_examples=10_000, print_blob=True, **_c
 settings.register_profile("mutation", max_examples=50, derandomize=True, database=None, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# the commands print Korean when the locale says so: the suite runs them in an English locale
+# (the Korean output has tests of its own, tests/test_i18n.py, which ask for it)
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 def _load_every_local_module() -> None:
     """Hypothesis also draws numbers that appear as constants in the local modules loaded so far

@@ -8,6 +8,7 @@ When the network has biases, each helper passes them on and returns the (dW, db)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -101,3 +102,23 @@ DW1 = {  # the second column is 0 because x_2 = 0
     "exact": [[-0.0131362914, 0.0], [-0.0077833686, 0.0], [-0.0051900430, 0.0]],
     "lecture": [[-0.0536197671, 0.0], [-0.0318013996, 0.0], [-0.0211539097, 0.0]],
 }
+
+
+# -- the language of the output (tests/test_i18n.py) ---------------------------------------------
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_TOKEN = re.compile(r"[\w.\-/\[\]]+")          # a word with what may join it to a symbol
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}[.]?")
+
+
+def word_counts(text: str) -> tuple[int, int]:
+    """(Korean words, English words of three letters or more) in a command's output.
+
+    A Korean word is a run of Hangul syllables. An English word is a token of three or more
+    ASCII letters alone (a sentence's full stop allowed); what joins letters to digits, ``_``,
+    ``/``, ``[ ]`` or an inner ``.`` is a symbol (``W[1]``, ``w_jk``, ``jax.grad``, a path), and
+    a token that begins with ``-`` an option name (``--layers``): neither is counted."""
+    korean = len(_HANGUL_WORD.findall(text))
+    tokens = [t for t in _TOKEN.findall(text) if not t.startswith("-")]
+    english = sum(1 for t in tokens if _ENGLISH_WORD.fullmatch(t))
+    return korean, english

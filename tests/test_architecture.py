@@ -3,6 +3,7 @@
 command-line or teaching layers, and the kernel modules import numpy and the standard library only.
 
     kernel          manual_backprop/*.py                 numpy only
+    language        manual_backprop/i18n/                the standard library (every layer's text)
     teaching        manual_backprop/teaching/            the kernel (and reference, for jax.grad)
     reference       reference/                           the kernel, jax, Hypothesis
     command line    manual_backprop/cli/                 all of the above

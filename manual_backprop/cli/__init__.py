@@ -1,5 +1,7 @@
 """Command line: ``manual-backprop [--json]`` (the verification report) and the subcommands
-``explain``, ``xor`` and ``check``, each in its own module with its own ``main(argv)``."""
+``explain``, ``xor`` and ``check``, each in its own module with its own ``main(argv)``. Every
+command takes ``--lang ko|en``; ``main`` chooses the language before a command builds its
+parser (``args.language_of``), for that command only."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+
+from ..i18n import use_language
+from .args import language_of
 
 __all__ = ["SUBCOMMANDS", "main", "run"]
 
@@ -21,8 +26,10 @@ SUBCOMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; returns its exit status. A reader that goes away (``| head``) or Ctrl-C
     ends the command quietly, as Unix tools do: exit status 141 or 130, no traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        status = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        with use_language(language_of(args)):
+            status = _dispatch(args)
         sys.stdout.flush()
         return status
     except BrokenPipeError:

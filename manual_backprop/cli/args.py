@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from typing import NoReturn
 
-__all__ = ["Parser", "UsageError", "depth", "positive_float", "positive_int"]
+from ..i18n import LANGUAGES, _, language_from_env
+
+__all__ = ["Parser", "UsageError", "add_language_option", "depth", "language_of",
+           "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -38,6 +42,29 @@ def depth(text: str) -> int:
     if value > 4:
         raise argparse.ArgumentTypeError(f"expected a depth from 1 to 4, got {value}")
     return value
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang ko|en``, which every command takes (``language_of`` reads it before the
+    parser is built, so that the help is in that language too)."""
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help=_("ko or en: the language of the output (default: Korean if the "
+                               "locale, LANG or LC_ALL, begins with ko, else English)"))
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The language a command line asks for: its ``--lang`` (the last one, as argparse
+    reads it), else the locale's. A ``--lang`` with a value that is not a language is left
+    to the parser to report."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else (
+            arg[len("--lang="):] if arg.startswith("--lang=") else None)
+        if value in LANGUAGES:
+            lang = value
+    return lang or language_from_env()
 
 
 class UsageError(ValueError):

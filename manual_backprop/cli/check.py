@@ -29,7 +29,7 @@ from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
 
-from .args import Parser, UsageError, depth, positive_float, positive_int
+from .args import Parser, UsageError, add_language_option, depth, positive_float, positive_int
 from .classroom import is_class_run
 from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
@@ -148,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
                         "failure too")
     p.add_argument("--json", action="store_true",
                    help="print the verdict as one JSON object")
+    add_language_option(p)
     return p
 
 

@@ -48,7 +48,8 @@ from typing import Any, TextIO
 
 import manual_backprop
 
-from .args import Parser, UsageError, positive_float, positive_int
+from ..i18n import get_language
+from .args import Parser, UsageError, add_language_option, positive_float, positive_int
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_COMMAND", "VERDICTS", "Result", "Submission", "UsageError",
            "find_submissions", "is_class_run", "main", "run_class", "write_csv", "write_reports"]
@@ -481,6 +482,7 @@ def _parser() -> argparse.ArgumentParser:
     single.add_argument("--hidden-error", choices=manual_backprop.HIDDEN_ERRORS)
     for flag in ("--biases", "--strict", "--all-cells"):
         single.add_argument(flag, action="store_true")
+    add_language_option(p)
     return p
 
 
@@ -492,7 +494,8 @@ def _forwarded(args: argparse.Namespace) -> list[str]:
             options += [flag, str(value)]
         elif not takes_value and value:
             options.append(flag)
-    return options
+    return [*options, "--lang", get_language()]     # the class run's language, whatever the
+                                                    # children's locale
 
 
 def main(argv: Sequence[str] | None = None, *,

@@ -12,6 +12,7 @@ from ..activations import ACTIVATIONS
 from ..teaching.explain import WORKED_EXAMPLE, explain_network, to_json
 from ..teaching.explain_text import render
 from ..teaching.network_file import FileFormatError, load_network
+from .args import add_language_option
 
 __all__ = ["main"]
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="the weight w_jk of the last layer traced through step 3, counted from 0 "
                         "(default 0,0; stored at W[L][K, J])")
     p.add_argument("--json", action="store_true", help="print every quantity as one JSON object")
+    add_language_option(p)
     return p
 
 

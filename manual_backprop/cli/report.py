@@ -24,6 +24,7 @@ from reference.tolerances import max_relative_error
 
 from ..activations import ACTIVATIONS
 from ..backprop import gradients
+from .args import add_language_option
 
 __all__ = ["Row", "main", "verify"]
 
@@ -136,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Verify the hand-written backprop against jax.grad and finite differences. "
                     "Subcommands: explain, xor, check (see `manual-backprop COMMAND --help`).")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_language_option(parser)
     args = parser.parse_args(argv)
     rows = verify()
     ok = all(r.ok for r in rows)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..teaching.xor import X_XOR, Y_XOR, Run, initial_weights, train
 from ..validation import HIDDEN_ERRORS
-from .args import positive_float, positive_int
+from .args import add_language_option, positive_float, positive_int
 
 __all__ = ["main"]
 
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE.png",
                    help="write the loss curves and both decision regions to FILE.png "
                         "(needs matplotlib: pip install '.[plot]')")
+    add_language_option(p)
     return p
 
 
