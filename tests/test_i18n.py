@@ -124,3 +124,39 @@ def test_a_bad_lang_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         main(["xor", "--lang", "fr"])
     assert exc.value.code == 2
     assert "--lang" in capsys.readouterr().err
+
+
+# -- every command in Korean ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+BUGGY = f"{ROOT / 'catalogue' / 'buggy' / 'sign_flipped.py'}:backprop"
+COMMANDS = [
+    pytest.param([], id="report"),
+    pytest.param(["explain"], id="explain"),
+    pytest.param(["xor"], id="xor"),
+    pytest.param(["check", BUGGY], id="check-buggy"),
+]
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from manual_backprop.cli import main
+
+    main(argv)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", COMMANDS)
+def test_every_command_speaks_korean(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--lang ko`` the output has at least twice as many Korean words as English words
+    of three letters or more (tests/helpers.py, ``word_counts``: symbols and option names
+    aside), and a Korean locale gives the same output without ``--lang``."""
+    from tests.helpers import word_counts
+
+    korean = _run([*argv, "--lang", "ko"], capsys)
+    ko, en = word_counts(korean)
+    assert ko >= 2 * en, (ko, en, korean)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert _run(argv, capsys) == korean
+    english = _run([*argv, "--lang", "en"], capsys)
+    assert word_counts(english)[0] < word_counts(english)[1] / 2
