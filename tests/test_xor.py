@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -134,3 +135,79 @@ def test_plot_to_an_unwritable_place_is_exit_2(tmp_path: Path,
     pytest.importorskip("matplotlib")
     assert main(["--epochs", "2", "--plot", str(tmp_path / "no" / "such" / "dir.png")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+# -- in Korean (--lang ko, or a Korean locale) ------------------------------------------------
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from manual_backprop import cli
+
+    status = cli.main(["xor", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _columns(text: str) -> int:
+    """The terminal columns of a line: two for a wide (Hangul) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _numbers(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)", text)
+
+
+def test_the_table_in_korean(capsys: pytest.CaptureFixture[str],
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lecture's words (docs/glossary.md), twice as many Korean words as English ones and
+    more (tests/helpers.word_counts), the same numbers as in English, columns that line up on a
+    terminal (Hangul takes two columns), and a Korean locale says the same without --lang."""
+    from tests.helpers import word_counts
+
+    status, korean, _ = _cli(["--lang", "ko"], capsys)
+    assert status == 0
+    ko, en = word_counts(korean)
+    assert ko >= 3 * en, (ko, en, korean)
+    for term in ("에포크", "오차함수", "레이블", "학습률", "초기 가중치", "편향 없음", "전체 배치",
+                 "정확한 기울기 (∂E/∂W)", "강의 방식 (W[2]ᵀE[2])", "최종 오차함수 E",
+                 "E < 0.01에 도달한 에포크", "도달 못 함"):
+        assert term in korean, term
+    for word in ("epochs", "target", "final loss", "never", "exact", "lecture", "biases"):
+        assert word not in korean, word
+    english = _cli(["--lang", "en"], capsys)[1]
+    assert _numbers(korean) == _numbers(english)
+    table = korean.splitlines()[3:]
+    assert len(table) == 10 and len({_columns(line) for line in table}) == 1, table
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert _cli([], capsys)[1] == korean
+
+
+def test_the_json_is_the_same_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--json", "--epochs", "50", "--hidden", "3"]
+    assert _cli([*args, "--lang", "ko"], capsys)[1] == _cli([*args, "--lang", "en"], capsys)[1]
+
+
+def test_help_and_messages_in_korean(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit):
+        _cli(["--help", "--lang", "ko"], capsys)
+    help_text = capsys.readouterr().out
+    for term in ("XOR 신경망", "은닉층의 오차", "초기 가중치를 뽑는 난수 시드", "학습할 에포크 수",
+                 "학습률 α", "은닉층의 노드 수 N", "JSON 객체 하나로 출력", "결정 영역"):
+        assert term in help_text, term
+    if importlib.util.find_spec("matplotlib") is not None:
+        path = tmp_path / "xor.png"
+        status, out, _ = _cli(["--epochs", "3", "--plot", str(path), "--lang", "ko"], capsys)
+        assert status == 0 and out.endswith(f"\n그림을 {path}에 저장했습니다.\n")
+        status, _, err = _cli(["--epochs", "3", "--plot", str(tmp_path / "no" / "x.png"),
+                               "--lang", "ko"], capsys)
+        assert status == 2 and err.startswith("manual-backprop xor: 오류: ")
+        assert f"{tmp_path / 'no' / 'x.png'}에 그림을 쓸 수 없습니다: " in err
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    status, _, err = _cli(["--plot", str(tmp_path / "x.png"), "--lang", "ko"], capsys)
+    assert status == 2
+    assert err == ("manual-backprop xor: 오류: --plot에는 matplotlib가 필요하지만 설치되어 있지 "
+                   "않습니다: pip install '.[plot]'\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from reference.tolerances import max_relative_error
 
 from ..activations import ACTIVATIONS
 from ..backprop import gradients
+from ..i18n import _
 from .args import add_language_option
 
 __all__ = ["Row", "main", "verify"]
@@ -51,12 +53,20 @@ def _architectures() -> list[tuple[str, list[F64], F64, F64]]:
     xor_W = [rng.uniform(-1, 1, (4, 2)), rng.uniform(-1, 1, (1, 4))]
     deep_W = [rng.normal(0, 1, (5, 4)), rng.normal(0, 1, (6, 5)), rng.normal(0, 1, (3, 6))]
     one_W = [rng.normal(0, 1, (2, 3))]
-    return [
+    return [        # the names are the JSON's values (English); the table translates them
         ("lecture 2-3-2", lecture, np.array([[1.0], [0.0]]), np.array([[1.0], [1.0]])),
         ("XOR 2-4-1", xor_W, xor_X, np.array([[0.0, 1.0, 1.0, 0.0]])),
         ("deep 4-5-6-3", deep_W, rng.normal(0, 2, (4, 7)), rng.uniform(0, 1, (3, 7))),
         ("single 3-2", one_W, rng.normal(0, 2, (3, 5)), rng.uniform(0, 1, (2, 5))),
     ]
+
+
+def _network_label(name: str) -> str:
+    """The name the table prints for a network of ``_architectures`` (``Row.network``, which
+    the JSON keeps in English)."""
+    labels = {"lecture 2-3-2": _("lecture 2-3-2"), "XOR 2-4-1": _("XOR 2-4-1"),
+              "deep 4-5-6-3": _("deep 4-5-6-3"), "single 3-2": _("single 3-2")}
+    return labels.get(name, name)
 
 
 def verify() -> list[Row]:
@@ -95,48 +105,71 @@ def verify() -> list[Row]:
 
 
 def _fmt(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1e}"
+    return _("n/a") if x is None else f"{x:.1e}"
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character (Hangul), else one
+    (for text without wide characters, ``len``: what f-string padding counts)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int, align: str) -> str:
+    pad = " " * (width - _width(text))
+    return text + pad if align == "<" else pad + text
 
 
 def _print_table(rows: Sequence[Row]) -> None:
-    print("manual_backprop — verification report")
-    print("The hand-written ΔW[l] (hidden_error='exact') against jax.grad and finite differences.")
-    print("Relative error = |ΔW − oracle| / condition scale of the entry (docs/numerics.md);")
-    print(f"tolerances: {reference.rtol_for(np.float64):g} (float64), "
-          f"{reference.rtol_for(np.float32):g} (float32), {reference.FD_RTOL:g} (finite "
-          f"differences).")
-    print("Last column: how far the lecture's E[l] = W[l+1]ᵀE[l+1] puts ΔW[l] from ∂E/∂W[l], "
-          "‖ΔW − ∂E/∂W‖ / ‖∂E/∂W‖.\n")
-    head = (f"{'network':<15}{'activation':<12}{'ΔW[l]':<7}{'jax f64':>9}{'jax f32':>9}"
-            f"{'FD':>9}{'lecture':>10}  ")
+    print(_("manual_backprop — verification report"))
+    print(_("The hand-written ΔW[l] (hidden_error='exact') against jax.grad and finite "
+            "differences."))
+    print(_("Relative error = |ΔW − oracle| / condition scale of the entry (docs/numerics.md);"))
+    print(_("tolerances: {float64:g} (float64), {float32:g} (float32), {fd:g} (finite "
+            "differences).").format(float64=reference.rtol_for(np.float64),
+                                    float32=reference.rtol_for(np.float32),
+                                    fd=reference.FD_RTOL))
+    print(_("Last column: how far the lecture's E[l] = W[l+1]ᵀE[l+1] puts ΔW[l] from "
+            "∂E/∂W[l], ‖ΔW − ∂E/∂W‖ / ‖∂E/∂W‖.") + "\n")
+    disagrees = _("DISAGREES")
+    table = [[_network_label(r.network) if i == 0 or r.network != rows[i - 1].network else "",
+              r.activation, str(r.layer), _fmt(r.vs_jax_float64), _fmt(r.vs_jax_float32),
+              _fmt(r.vs_finite_differences), f"{r.lecture_distance:.3g}",
+              "" if r.ok else disagrees] for i, r in enumerate(rows)]
+    header = [_("network"), _("activation"), "ΔW[l]", "jax f64", "jax f32", _("FD"),
+              _("lecture"), ""]
+    # the English widths, or wider where a translation needs it (two spaces between columns)
+    widths = [max(w, *(_width(line[c]) + 2 for line in [header, *table]))
+              for c, w in enumerate((15, 12, 7, 9, 9, 9, 10))] + [0]
+    aligns = "<<<>>>><"
+    head = "".join(_cell(t, w, a) for t, w, a in zip(header, widths, aligns)) + "  "
     print(head)
-    print("-" * len(head))
-    last = None
-    for r in rows:
-        net = r.network if r.network != last else ""
-        last = r.network
-        print(f"{net:<15}{r.activation:<12}{r.layer:<7}{_fmt(r.vs_jax_float64):>9}"
-              f"{_fmt(r.vs_jax_float32):>9}{_fmt(r.vs_finite_differences):>9}"
-              f"{r.lecture_distance:>10.3g}  {'' if r.ok else 'DISAGREES'}")
+    print("-" * _width(head))
+    for line in table:
+        print("".join(_cell(t, w, a) for t, w, a in zip(line, widths[:-1], aligns))
+              + "  " + line[-1])
     bad = [r for r in rows if not r.ok]
     n_nets = len({(r.network, r.activation) for r in rows})
     print()
     if bad:
-        print(f"FAIL: the exact kernel disagrees in {len(bad)} of {len(rows)} layer checks.")
+        print(_("FAIL: the exact kernel disagrees in {bad} of {total} layer checks.")
+              .format(bad=len(bad), total=len(rows)))
     else:
         worst = max(r.lecture_distance for r in rows)
-        print(f"OK: the exact kernel agrees with jax.grad and finite differences on all "
-              f"{n_nets} networks ({len(rows)} layers). The lecture's hidden error is exact for "
-              f"the last layer and behind identity layers; elsewhere its ΔW is off by up to "
-              f"{worst:.3g} times the gradient's norm.")
+        print(_("OK: the exact kernel agrees with jax.grad and finite differences on all "
+                "{networks} networks ({layers} layers). The lecture's hidden error is exact for "
+                "the last layer and behind identity layers; elsewhere its ΔW is off by up to "
+                "{worst:.3g} times the gradient's norm.")
+              .format(networks=n_nets, layers=len(rows), worst=worst))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="manual-backprop",
-        description="Verify the hand-written backprop against jax.grad and finite differences. "
-                    "Subcommands: explain, xor, check (see `manual-backprop COMMAND --help`).")
-    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+        description=_("Verify the hand-written backprop against jax.grad and finite "
+                      "differences. Subcommands: explain, xor, check (see `manual-backprop "
+                      "COMMAND --help`)."))
+    parser.add_argument("--json", action="store_true",
+                        help=_("print the report as one JSON object"))
     add_language_option(parser)
     args = parser.parse_args(argv)
     rows = verify()

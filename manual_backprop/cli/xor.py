@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 
+from ..i18n import _
 from ..teaching.xor import X_XOR, Y_XOR, Run, initial_weights, train
 from ..validation import HIDDEN_ERRORS
 from .args import add_language_option, positive_float, positive_int
@@ -18,36 +20,56 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="manual-backprop xor",
-        description="Train the XOR network of lecture 9-2 (2-N-1, sigmoid, no biases, full "
-                    "batch) twice from the same initial weights: with the exact gradient and "
-                    "with the lecture's hidden error E[1] = W[2]ᵀE[2].")
-    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
-    p.add_argument("--epochs", type=positive_int, default=1000, help="default 1000")
-    p.add_argument("--alpha", type=positive_float, default=1.0, help="step size α (default 1)")
+        description=_("Train the XOR network of lecture 9-2 (2-N-1, sigmoid, no biases, full "
+                      "batch) twice from the same initial weights: with the exact gradient and "
+                      "with the lecture's hidden error E[1] = W[2]ᵀE[2]."))
+    p.add_argument("--seed", type=int, default=0,
+                   help=_("seed of the initial weights (default 0)"))
+    p.add_argument("--epochs", type=positive_int, default=1000, help=_("default 1000"))
+    p.add_argument("--alpha", type=positive_float, default=1.0,
+                   help=_("step size α (default 1)"))
     p.add_argument("--hidden", type=positive_int, default=4,
-                   help="number of hidden nodes N (default 4)")
-    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+                   help=_("number of hidden nodes N (default 4)"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print the results as one JSON object"))
     p.add_argument("--plot", metavar="FILE.png",
-                   help="write the loss curves and both decision regions to FILE.png "
-                        "(needs matplotlib: pip install '.[plot]')")
+                   help=_("write the loss curves and both decision regions to FILE.png "
+                          "(needs matplotlib: pip install '.[plot]')"))
     add_language_option(p)
     return p
 
 
+def _width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character (Hangul), else one
+    (for text without wide characters, ``len``: what f-string padding counts)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
+    """The table of both runs. Its columns are as wide as the English ones (24, 16, 22) or
+    wider where a translation needs it, counted in terminal columns (``_width``)."""
     ex, le = runs["exact"], runs["lecture"]
-    print(f"XOR 2-{args.hidden}-1, sigmoid, no biases, full batch; seed {args.seed}, "
-          f"{args.epochs} epochs, α = {args.alpha:g}")
-    print("Both runs start from the same weights, E = ½ΣΣ(Y − Ŷ)² = "
-          f"{ex.initial_loss:.6f}.\n")
-    print(f"{'':<24}{'exact (∂E/∂W)':>16}{'lecture (W[2]ᵀE[2])':>22}")
-    for (x1, x2), y, p, q in zip(X_XOR.T, Y_XOR[0], ex.predictions, le.predictions):
-        print(f"{f'ŷ({x1:.0f},{x2:.0f})  target {y:.0f}':<24}{p:>16.6f}{q:>22.6f}")
-    print(f"{'final loss E':<24}{ex.final_loss:>16.6f}{le.final_loss:>22.6f}")
+    print(_("XOR 2-{hidden}-1, sigmoid, no biases, full batch; seed {seed}, {epochs} epochs, "
+            "α = {alpha:g}").format(hidden=args.hidden, seed=args.seed, epochs=args.epochs,
+                                    alpha=args.alpha))
+    print(_("Both runs start from the same weights, E = ½ΣΣ(Y − Ŷ)² = {loss:.6f}.")
+          .format(loss=ex.initial_loss) + "\n")
+    rows = [(_("ŷ({x1:.0f},{x2:.0f})  target {y:.0f}").format(x1=x1, x2=x2, y=y),
+             f"{p:.6f}", f"{q:.6f}")
+            for (x1, x2), y, p, q in zip(X_XOR.T, Y_XOR[0], ex.predictions, le.predictions)]
+    rows.append((_("final loss E"), f"{ex.final_loss:.6f}", f"{le.final_loss:.6f}"))
+    never = _("never")
     for t in ex.epochs_to:
         a, b = ex.epochs_to[t], le.epochs_to[t]
-        print(f"{f'epochs to E < {t:g}':<24}{'never' if a is None else a:>16}"
-              f"{'never' if b is None else b:>22}")
+        rows.append((_("epochs to E < {t:g}").format(t=t), never if a is None else str(a),
+                     never if b is None else str(b)))
+    head = ("", _("exact (∂E/∂W)"), _("lecture (W[2]ᵀE[2])"))
+    widths = [max(24, *(_width(r[0]) + 2 for r in rows)),
+              max(16, *(_width(r[1]) + 3 for r in [head, *rows])),
+              max(22, *(_width(r[2]) + 3 for r in [head, *rows]))]
+    for label, *cells in [head, *rows]:
+        print(label + " " * (widths[0] - _width(label))
+              + "".join(" " * (w - _width(c)) + c for w, c in zip(widths[1:], cells)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         missing = matplotlib_missing()
         if missing:
-            print(f"manual-backprop xor: error: {missing}", file=sys.stderr)
+            print(_("manual-backprop xor: error: {message}").format(message=missing),
+                  file=sys.stderr)
             return 2
     W0 = initial_weights(args.seed, args.hidden)
     runs = {h: train(W0, args.epochs, args.alpha, h) for h in HIDDEN_ERRORS}
@@ -69,13 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.plot is not None:
         from ..teaching.xor_plot import plot
 
-        try:
+        try:                      # the figure speaks English: teaching/xor_plot.py says why
             plot(runs, args.plot, title=f"XOR 2-{args.hidden}-1, seed {args.seed}, "
                                         f"{args.epochs} epochs, α = {args.alpha:g}")
         except OSError as exc:
-            print(f"manual-backprop xor: error: cannot write {args.plot}: {exc.strerror or exc}",
-                  file=sys.stderr)
+            print(_("manual-backprop xor: error: cannot write {path}: {reason}")
+                  .format(path=args.plot, reason=exc.strerror or exc), file=sys.stderr)
             return 2
         if not args.json:
-            print(f"\nwrote {args.plot}")
+            print("\n" + _("wrote {path}").format(path=args.plot))
     return 0

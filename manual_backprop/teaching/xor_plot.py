@@ -1,5 +1,10 @@
 """The figure of ``manual-backprop xor --plot FILE.png``: both loss curves and both decision
-regions. matplotlib is optional (the extra ``plot``) and imported only here, on call."""
+regions. matplotlib is optional (the extra ``plot``) and imported only here, on call.
+
+The figure's text is English in both languages: matplotlib's own font (DejaVu Sans) has no
+Hangul, so Korean labels would be drawn as empty boxes (and warn "Glyph missing"), and a font
+that has them is not something every machine has. The messages printed about the figure
+(``matplotlib_missing``, and the CLI's) are translated."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..backprop import forward
+from ..i18n import _
 from .xor import X_XOR, Y_XOR, Run
 
 __all__ = ["INSTALL_HINT", "decision_grid", "figure", "matplotlib_missing", "plot"]
@@ -26,7 +32,7 @@ def matplotlib_missing() -> str | None:
         found = False
     if found:
         return None
-    return f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}"
+    return _("--plot needs matplotlib, which is not installed: {hint}").format(hint=INSTALL_HINT)
 
 
 def decision_grid(weights: list[Any], n: int = 201, lo: float = -0.5, hi: float = 1.5
