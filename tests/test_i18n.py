@@ -33,6 +33,16 @@ def test_every_message_is_extractable() -> None:
     assert problems == []
 
 
+def test_a_message_built_at_run_time_is_a_problem(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text('A = N_("constant")\nx = 1\n_(f"built {x}")\n_("a" + "b")\n_(A)\n'
+                      'ngettext("{n} one", "{n} more", 2)\nfor _ in range(2):\n    pass\n')
+    found, problems = messages([source])
+    assert [(m.msgid, m.plural) for m in found] == [("constant", None),
+                                                     ("{n} one", "{n} more")]
+    assert [p.split(": ", 1)[1] for p in problems] == ["_() needs 1 string literal(s)"] * 2
+
+
 def test_catalogues_are_complete_in_both_languages() -> None:
     """Every message of the code (English) has a Korean translation and every Korean entry is
     a message of the code: nothing exists in one language only."""

@@ -39,7 +39,7 @@ def messages(paths: list[Path] | None = None) -> tuple[list[Message], list[str]]
     problems: list[str] = []
     for path in paths or source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        rel = path.resolve().relative_to(ROOT)
+        rel = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in MARKERS):
@@ -49,7 +49,10 @@ def messages(paths: list[Path] | None = None) -> tuple[list[Message], list[str]]
             args = node.args[:n]
             if len(args) < n or not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
                                         for a in args):
-                if node.func.id != "_" or args:   # `_` may also be a throwaway name: _()
+                # `_(CONSTANT)` translates a message marked N_ where it was defined; what `_`
+                # cannot look up is a string built at run time (an f-string, a sum, a format)
+                built = isinstance(args[0], (ast.JoinedStr, ast.BinOp, ast.Call)) if args else False
+                if node.func.id != "_" or built:
                     problems.append(f"{where}: {node.func.id}() needs {n} string literal(s)")
                 continue
             values = [a.value for a in args
