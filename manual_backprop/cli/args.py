@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from ..i18n import LANGUAGES, _, language_from_env
 
-__all__ = ["Parser", "UsageError", "add_language_option", "argparse_message", "depth",
-           "error_line", "language_of", "positive_float", "positive_int"]
+__all__ = ["HelpFormatter", "Parser", "UsageError", "add_language_option", "argparse_message",
+           "columns", "depth", "error_line", "language_of", "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -120,11 +121,61 @@ def argparse_message(text: str) -> str:
     return text
 
 
+def columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: 2 for a wide character (Hangul, CJK), else 1."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces (a longer word alone
+    on its line)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and columns(line) + 1 + columns(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, wrapping a text with wide characters (Korean) by the columns
+    it takes on a terminal; any other text exactly as argparse does."""
+
+    _spaces = re.compile(r"\s+", re.ASCII)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if columns(text) == len(text):
+            return super()._split_lines(text, width)
+        return _wrap(self._spaces.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if columns(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        lines = _wrap(self._spaces.sub(" ", text).strip(), max(width - len(indent), 11))
+        return "\n".join(indent + line for line in lines)
+
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[Any], prefix: str | None) -> str:
+        """argparse's usage; its continued lines under the first one's options when the
+        prefix ("사용법: ") is wider on a terminal than its length."""
+        text = super()._format_usage(usage, actions, groups, prefix)
+        extra = columns(prefix or "") - len(prefix or "")
+        if extra <= 0:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * extra + line if line.startswith(" ") else line
+                                   for line in rest)])
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that raises ``UsageError`` instead of printing and exiting, with its
     usage errors and help headings in the current language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = _("positional arguments")
         self._optionals.title = _("options")

@@ -46,7 +46,6 @@ import signal
 import subprocess
 import sys
 import time
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +58,7 @@ from .args import (
     Parser,
     UsageError,
     add_language_option,
+    columns,
     error_line,
     positive_float,
     positive_int,
@@ -454,25 +454,20 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
 
 # -- output -------------------------------------------------------------------------------------
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: 2 for a wide character (Hangul, CJK), else 1."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` columns (on the left if ``right``)."""
-    space = " " * max(0, width - _width(text))
+    space = " " * max(0, width - columns(text))
     return space + text if right else text + space
 
 
 def _clip(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` columns (ending in "…" when cut)."""
     text = " ".join(text.split())
-    if _width(text) <= width:
+    if columns(text) <= width:
         return text
     kept, used = [], 0
     for c in text:
-        used += _width(c)
+        used += columns(c)
         if used > width - 1:
             break
         kept.append(c)
@@ -485,9 +480,10 @@ def format_table(results: Sequence[Result]) -> str:
     rows = [(_("submission"), _("verdict"), _("diagnosis / hint"), _("seconds"))]
     rows += [(r.submission.name, r.verdict_word, _clip(r.summary, 70), f"{r.seconds:.1f}")
              for r in results]
-    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    widths = [max(columns(row[i]) for row in rows) for i in range(3)]
+    seconds = max(7, columns(rows[0][3]))
     lines = [f"{_pad(a, widths[0])}  {_pad(b, widths[1])}  {_pad(c, widths[2])}  "
-             f"{_pad(d, 7, right=True)}".rstrip() for a, b, c, d in rows]
+             f"{_pad(d, seconds, right=True)}".rstrip() for a, b, c, d in rows]
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     summary = ", ".join(_("{count} {verdict}").format(count=n, verdict=verdict_word(v))
                         for v, n in counts.items() if n)
