@@ -1,7 +1,10 @@
 """The classroom: notebooks load by their definitions only (``cli.notebook``), and a class run
 (``cli.classroom``) gives every submission — correct, buggy, looping, exiting, non-parsing,
 function-less, memory-hungry, as ``.py`` and ``.ipynb`` — its own verdict, in its own process,
-within the time limit, with the right CSV row and exit status.
+within the time limit, with the right CSV row and exit status. In Korean (``--lang ko`` or a
+Korean locale) the notebook's messages, the usage errors, the help, the progress lines, the
+table and the diagnoses of errors are Korean; the CSV's header and verdicts and the JSON's keys
+and verdicts stay the codes.
 
 The class runs use a FAKE child (FAKE_CHECK below, written to tmp_path) that keeps the
 contract of ``python -m manual_backprop check TARGET --json`` on one small fixed network, so
@@ -15,6 +18,7 @@ import inspect
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -27,20 +31,28 @@ import pytest
 from nbformat import v4
 
 import manual_backprop as mb
+from manual_backprop.cli import check as check_command
 from manual_backprop.cli import classroom
+from manual_backprop.cli import main as cli_main
+from manual_backprop.cli.args import depth, positive_float, positive_int
 from manual_backprop.cli.classroom import (
     CSV_COLUMNS,
+    Result,
     Submission,
     find_submissions,
+    format_table,
     is_class_run,
     run_class,
 )
 from manual_backprop.cli.notebook import NotebookError, load_notebook
+from manual_backprop.i18n import use_language
+from tests.helpers import word_counts
 
 FAKE_CHECK = r'''
 """Stand-in for `python -m manual_backprop check TARGET [options] --json`: loads the submission
 (.py by importlib, .ipynb by load_notebook), compares FUNC(weights, X, Y) with
-manual_backprop.gradients on one fixed network, prints the contract's JSON object."""
+manual_backprop.gradients on one fixed network, prints the contract's JSON object (diagnosis:
+the key "sign" or a line; its own lines in the language of --lang)."""
 import importlib.util
 import json
 import sys
@@ -50,17 +62,24 @@ from pathlib import Path
 import numpy as np
 
 import manual_backprop as mb
+from manual_backprop.cli.args import error_line
 from manual_backprop.cli.notebook import NotebookError, load_notebook
+from manual_backprop.i18n import set_language
+
+OWN = {"en": {"no function": "{where} has no function {name!r}", "hint": "look at the sign"},
+       "ko": {"no function": "{where}에 {name!r} 함수가 없습니다", "hint": "부호를 확인하십시오"}}
 
 
 def usage(message):
-    print(f"manual-backprop check: error: {message}", file=sys.stderr)
+    print(error_line("manual-backprop check", message), file=sys.stderr)
     sys.exit(2)
 
 
 start = time.perf_counter()
 args = sys.argv[1:]
 assert args[-1] == "--json", args
+lang = args[args.index("--lang") + 1] if "--lang" in args else "en"
+set_language(lang)
 where, _, name = args[0].rpartition(":")
 path = Path(where)
 skipped = []
@@ -78,7 +97,7 @@ except Exception as exc:
     usage(f"cannot import {where}: {type(exc).__name__}: {exc}")
 fn = getattr(module, name, None)
 if not callable(fn):
-    usage(f"{where} has no function {name!r}")
+    usage(OWN[lang]["no function"].format(where=where, name=name))
 rng = np.random.default_rng(0)
 weights = [rng.normal(size=(3, 2)), rng.normal(size=(1, 3))]
 X, Y = rng.normal(size=(2, 4)), rng.normal(size=(1, 4))
@@ -88,7 +107,7 @@ try:
     got = fn([w.copy() for w in weights], X.copy(), Y.copy())
     if not all(np.allclose(g, e) for g, e in zip(got, expected, strict=True)):
         flipped = all(np.allclose(g, -e) for g, e in zip(got, expected, strict=True))
-        diagnosis.append("sign: the gradient's sign is flipped" if flipped else "mismatch")
+        diagnosis.append("sign" if flipped else "mismatch")
 except Exception as exc:
     diagnosis.append(f"raised {type(exc).__name__}: {exc}")
 caveats = [str(c) for c in getattr(module, "CAVEATS", [])]
@@ -97,7 +116,7 @@ ok = verdict == "agrees" or (verdict == "agrees_with_caveats" and "--strict" not
 report = "\n".join([f"{args[0]}: {verdict}", *diagnosis, *caveats, *map(str, skipped),
                     "options: " + " ".join(args[1:-1])])
 print(json.dumps({"verdict": verdict, "ok": ok, "networks": 1, "diagnosis": diagnosis,
-                  "hint": "look at the sign" if diagnosis else None, "caveats": caveats,
+                  "hint": OWN[lang]["hint"] if diagnosis else None, "caveats": caveats,
                   "report": report, "seconds": time.perf_counter() - start}))
 sys.exit(0 if ok else 1)
 '''
@@ -307,6 +326,93 @@ def test_a_cell_that_fails_is_a_one_line_error_naming_it(
     assert str(tmp_path) not in sys.path
 
 
+def test_a_notebook_reports_what_it_skipped_in_korean(tmp_path: Path) -> None:
+    path = _notebook(tmp_path / "alice.ipynb",
+                     "%matplotlib inline\nimport numpy as np\nimport time",
+                     "!pip install numpy",
+                     _backprop() + "\nlosses = []\nfor epoch in range(3):\n    time.sleep(3600)",
+                     "time.sleep(3600)",
+                     "%%time\ntime.sleep(3600)",
+                     "f = print\nf(1)\nf(2)\nf(3)\nf(4)\nf(5)")
+    with use_language("ko"):
+        module, skipped = load_notebook(path)
+        shown = [str(c) for c in skipped]
+    assert module.losses == []
+    assert shown[0] == ("셀 1 (%matplotlib inline): 일부만 실행함: 1번째 줄 `%matplotlib inline` "
+                        "(줄 매직 명령)")
+    assert shown[1] == ("셀 2 (!pip install numpy): 실행하지 않음: 1번째 줄 `!pip install numpy` "
+                        "(셸 명령)")
+    assert "`for epoch in range(3):` (반복문)" in shown[2]
+    assert shown[3] == ("셀 4 (time.sleep(3600)): 실행하지 않음: 1번째 줄 `time.sleep(3600)` "
+                        "(함수 호출)")
+    assert shown[4] == "셀 5 (%%time): 실행하지 않음: 셀 매직 명령 (%%time)"
+    assert shown[5] == ("셀 6 (f = print): 일부만 실행함: 2번째 줄 `f(1)` (함수 호출); 3번째 줄 "
+                        "`f(2)` (함수 호출); 4번째 줄 `f(3)` (함수 호출); 그 밖에 2개 더 있음")
+
+
+UNDEFINED = "지금까지 실행한 코드가 정의하지 않은 이름 'undefined_name' 사용"
+
+
+@pytest.mark.parametrize(("statement", "reason"), [
+    ("x = np.random.randn(2)", "함수 호출 결과를 대입함"),
+    ("x = [i for i in range(3)]", "계산한 값을 대입함"),
+    ("x = undefined_name * 2", UNDEFINED),
+    ("x = 1\nx += undefined_name", UNDEFINED),
+    ("TABLE[0] = 1", "원소나 속성에 대입함"),
+    ("x = {**{}}", "딕셔너리 안의 **"),
+    ("if len('a'):\n    x = 1", "계산해야 하는 조건의 if 문"),
+    ("try:\n    x = 1\n    print(x)\nexcept Exception:\n    pass",
+     "정의 말고 다른 일도 하는 try 블록"),
+    ("while False:\n    pass", "반복문"),
+    ("with open(__name__) as f:\n    pass", "with 블록"),
+    ("print(1)", "함수 호출"),
+    ("ONE + 1", "식 (출력만 함)"),
+    ("del ONE", "delete 문"),
+    ("%time ONE", "줄 매직 명령"),
+    ("!ls", "셸 명령"),
+    ("np.array?", "도움말 요청"),
+    ("files = !ls", "매직 명령이나 셸 명령의 결과를 대입함"),
+])
+def test_why_a_statement_did_not_run_in_korean(tmp_path: Path, statement: str,
+                                               reason: str) -> None:
+    path = _notebook(tmp_path / "rule.ipynb", "import numpy as np\nONE = 1\nTABLE = [0]",
+                     statement)
+    with use_language("ko"):
+        _module, skipped = load_notebook(path)
+    [cell] = skipped
+    assert cell.reason.startswith("1번째 줄 `") or cell.reason.startswith("2번째 줄 `"), cell
+    assert cell.reason.endswith(f"` ({reason})"), cell.reason
+
+
+@pytest.mark.parametrize(("cells", "all_cells", "message"), [
+    (["import numpy", "def f(x)\n    return x"], False,
+     "bad.ipynb: 셀 2 (def f(x), 1번째 줄): SyntaxError: "),
+    (["x = 1", "def f():\n    pass\nraise ValueError('boom')"], True,
+     "bad.ipynb: 셀 2 (def f():, 3번째 줄): ValueError: boom"),
+    (["import sys", "sys.exit(3)"], True,
+     "bad.ipynb: 셀 2 (sys.exit(3), 1번째 줄): sys.exit(3) 호출"),
+    (None, False, "bad.ipynb 파일은 올바른 노트북이 아닙니다: "),
+])
+def test_a_notebook_that_fails_says_so_in_korean(tmp_path: Path, cells: list[str] | None,
+                                                 all_cells: bool, message: str) -> None:
+    path = tmp_path / "bad.ipynb"
+    if cells is None:
+        path.write_text("{not json", encoding="utf-8")
+    else:
+        _notebook(path, *cells)
+    with use_language("ko"), pytest.raises(NotebookError) as info:
+        load_notebook(path, all_cells=all_cells)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_notebook_that_cannot_be_read_says_so_in_korean(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.ipynb"
+    path.write_bytes(b"\xff\xfe{")
+    with use_language("ko"), pytest.raises(NotebookError,
+                                           match=r"latin1\.ipynb 파일을 읽을 수 없습니다: "):
+        load_notebook(path)
+
+
 # -- which run ----------------------------------------------------------------------------------
 
 def test_is_class_run(tmp_path: Path) -> None:
@@ -322,6 +428,24 @@ def test_is_class_run(tmp_path: Path) -> None:
         assert is_class_run(["a.py:f", option, "2"])
         assert is_class_run([f"{option}=2", "a.py:f"])
     assert is_class_run(["a.py:f", "--job", "2"])           # argparse's unique prefixes
+    assert not is_class_run(["a.py:f", "--lang", "ko", "--json"])     # --lang takes a value
+    assert not is_class_run(["a.py:f", "--lang=en"])
+    assert is_class_run(["a.py:f", "--lang", "ko", "b.py:f"])
+
+
+def test_the_check_a_child_runs_is_not_a_class_run(tmp_path: Path) -> None:
+    """Every child gets the run's options and --lang: that command line is one check (were it
+    a class run, every child would start a class run of its own, until the timeout)."""
+    args = classroom._parser().parse_args([
+        str(tmp_path), "--function", "f", "--activation", "tanh", "--max-examples", "5",
+        "--seed", "1", "--layers", "2", "--layout", "rows", "--loss", "mean", "--returns",
+        "update", "--alpha", "0.5", "--hidden-error", "lecture", "--biases", "--strict",
+        "--all-cells"])
+    for lang in ("en", "ko"):
+        with use_language(lang):
+            options = classroom._forwarded(args)
+        assert options[-2:] == ["--lang", lang]
+        assert not is_class_run([f"{tmp_path / 'a.py'}:f", *options, "--json"])
 
 
 def test_find_submissions(tmp_path: Path) -> None:
@@ -596,3 +720,256 @@ def test_a_class_of_every_kind_of_submission_with_the_real_check(
         assert diagnosis in rows[name]["diagnosis"], rows[name]
     for name in ("looping.py", "looping.ipynb"):
         assert timeout <= float(rows[name]["seconds"]) < timeout + 5, rows[name]
+
+
+# -- in Korean ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "message"), [
+    ([], "다음 인자가 필요합니다: PATH"),
+    (["{empty}", "--function", "f"], "제출물을 찾지 못했습니다: {empty}에 .py 또는 .ipynb 파일이 "
+                                     "없습니다"),
+    (["{empty}/missing.py", "--function", "f"], "그런 파일이나 디렉터리가 없습니다: "),
+    (["{full}/a.txt", "--function", "f"], "a.txt: .py 또는 .ipynb 파일이나 디렉터리여야 합니다"),
+    (["{full}"], "{full}에서 검사할 함수를 알 수 없습니다: --function NAME 또는 {full}:NAME "
+                 "형식으로 지정하십시오"),
+    (["{full}", "--function", "f", "--jobs", "0"],
+     "인자 --jobs: 1 이상이어야 합니다 (입력한 값: 0)"),
+    (["{full}", "--function", "f", "--jobs", "two"],
+     "인자 --jobs: 정수여야 합니다 (입력한 값: 'two')"),
+    (["{full}", "--function", "f", "--timeout", "-1"],
+     "인자 --timeout: 0보다 큰 유한한 수여야 합니다 (입력한 값: -1)"),
+    (["{full}", "--function", "f", "--timeout", "soon"],
+     "인자 --timeout: 숫자여야 합니다 (입력한 값: 'soon')"),
+    (["{full}", "--function", "f", "--seed", "x"], "인자 --seed: int 값으로 읽을 수 없습니다: 'x'"),
+    (["{full}", "--function", "f", "--layout", "diagonal"],
+     "인자 --layout: 허용되지 않는 값입니다: 'diagonal' (가능한 값: 'columns', 'rows')"),
+    (["{full}", "--function", "f", "--jobs"], "인자 --jobs: 값 하나가 필요합니다"),
+    (["{full}", "--function", "f", "--bogus"], "알 수 없는 인자입니다: --bogus"),
+])
+def test_usage_errors_in_korean(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                argv: list[str], message: str) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a.py").write_text(CORRECT, encoding="utf-8")
+    (tmp_path / "full" / "a.txt").write_text("", encoding="utf-8")
+    where = {"empty": tmp_path / "empty", "full": tmp_path / "full"}
+    argv = [a.format(**where) for a in argv]
+    with use_language("ko"):
+        assert classroom.main(argv, command=("false",)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("manual-backprop check: 오류: ") and message.format(**where) in err
+    ko, en = word_counts(re.sub(r"'[^']*'", "", err.replace(str(tmp_path), "")))  # values aside
+    assert ko >= 2 * en, (ko, en, err)
+
+
+def test_the_argument_types_in_korean() -> None:
+    import argparse
+
+    with use_language("ko"):
+        for call, message in [(lambda: positive_int("1.5"), "정수여야 합니다 (입력한 값: '1.5')"),
+                              (lambda: positive_int("-2"), "1 이상이어야 합니다 (입력한 값: -2)"),
+                              (lambda: positive_float("x"), "숫자여야 합니다 (입력한 값: 'x')"),
+                              (lambda: positive_float("inf"),
+                               "0보다 큰 유한한 수여야 합니다 (입력한 값: inf)"),
+                              (lambda: depth("5"),
+                               "층 수(깊이)는 1에서 4 사이여야 합니다 (입력한 값: 5)")]:
+            with pytest.raises(argparse.ArgumentTypeError) as info:
+                call()
+            assert str(info.value) == message
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^expected a depth from 1 to 4, got 5$"):
+        depth("5")
+
+
+def test_the_help_of_a_class_run_in_korean(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Korean help: argparse's headings too, lines wrapped by their width on a terminal (a
+    Hangul syllable takes two columns), continued usage lines under the first one's options."""
+    from manual_backprop.cli.args import columns
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with use_language("ko"):
+        text = classroom._parser().format_help()
+    for phrase in ("사용법: manual-backprop check [-h]", "위치 인자:", "옵션:",
+                   "이 도움말을 보여 주고 끝냅니다", "각 제출물의 검사에 그대로 전달되는 옵션:",
+                   "동시에 검사할 제출물의 수 (기본값: CPU 개수)", "jax.grad와 비교해 검사하고"):
+        assert phrase in text
+    ko, en = word_counts(text)
+    assert ko >= 2 * en, (ko, en, text)
+    assert max(columns(line) for line in text.splitlines()) <= 80
+    usage = text.split("\n\n")[0].splitlines()
+    assert usage[1].index("[") == columns(usage[0][: usage[0].index("[-h]")])
+    with use_language("en"):
+        english = classroom._parser().format_help()
+    assert english.startswith("usage: manual-backprop check [-h]")
+    assert "positional arguments:" in english and "show this help message and exit" in english
+    assert word_counts(english)[0] == 0
+
+
+def test_the_table_counts_columns_and_speaks_korean() -> None:
+    sub = Submission(Path("x.py"), "backprop", "")
+    results = [Result(Submission(sub.path, sub.function, name), verdict, verdict == "agrees",
+                      diagnosis, seconds=seconds)
+               for name, verdict, diagnosis, seconds in [
+                   ("홍길동.py", "wrong", ("sign",), 3.25), ("bob.ipynb", "agrees", (), 12.5),
+                   ("carol.py", "agrees_with_caveats", (), 2.0),
+                   ("dave.py", "error", ("가" * 40,), 1.0), ("eve.py", "timeout", (), 60.0)]]
+    with use_language("ko"):
+        table = format_table(results)
+    lines = table.splitlines()
+    assert lines[0].split() == ["제출물", "판정", "진단", "/", "힌트", "시간(초)"]
+    assert [line.split()[1] for line in lines[1:6]] == ["실패", "통과", "통과", "오류", "시간"]
+    assert "통과 (수치적 주의)" in lines[3]
+    assert lines[4].split()[2] == "가" * 34 + "…"             # 70 columns
+    from manual_backprop.cli.args import columns
+    assert len({columns(line) for line in lines[:6]}) == 1    # every row as wide as the header
+    assert lines[-1] == ("제출물 5개: 통과 1개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개, "
+                         "시간 초과 1개")
+    with use_language("en"):
+        english = format_table(results).splitlines()
+    assert english[0].split() == ["submission", "verdict", "diagnosis", "/", "hint", "seconds"]
+    assert english[-1] == ("5 submissions: 1 agrees, 1 agrees_with_caveats, 1 wrong, 1 error, "
+                           "1 timeout")
+    assert columns(english[1]) == columns(english[2])         # 홍길동.py: two columns a syllable
+
+
+def test_what_a_class_run_says_of_a_submission_without_a_verdict_in_korean(
+        tmp_path: Path, fake: tuple[str, ...]) -> None:
+    kinds = ("looping", "memory", "exiting", "functionless")
+    subs = []
+    for kind in kinds:
+        path = tmp_path / f"{kind}.py"
+        path.write_text(SUBMISSIONS[kind][0], encoding="utf-8")
+        subs.append(Submission(path, "backprop", path.name))
+    with use_language("ko"):
+        results = run_class(subs, ["--lang", "ko"], jobs=2, timeout=3, memory_mb=MEMORY_MB,
+                            command=fake)
+    by_kind = dict(zip(kinds, results))
+    assert [r.verdict for r in results] == ["timeout", "error", "error", "error"]
+    assert by_kind["looping"].diagnosis == ("3초 안에 판정이 나오지 않아 강제 종료함",)
+    assert by_kind["looping"].report.startswith(
+        f"{subs[0].target}: 시간 초과: 3초 안에 판정이 나오지 않아 강제 종료함")
+    assert by_kind["memory"].diagnosis == (f"메모리 한도({MEMORY_MB} MB) 초과",)
+    assert by_kind["memory"].report.startswith(f"{subs[1].target}: 오류: 메모리 한도(")
+    assert "\n--- stderr (끝부분) ---\n" in by_kind["memory"].report
+    assert by_kind["exiting"].diagnosis == ("판정 없이 종료 상태 0(으)로 끝남",)
+    # the child's usage error, without its Korean "manual-backprop check: 오류: "
+    assert by_kind["functionless"].diagnosis == (f"{subs[3].path}에 'backprop' 함수가 없습니다",)
+    script = tmp_path / "crash.py"
+    script.write_text("import os, signal\nprint('x', file=__import__('sys').stderr, flush=True)\n"
+                      "os.kill(os.getpid(), signal.SIGSEGV)\n", encoding="utf-8")
+    with use_language("ko"):
+        [crashed] = run_class(subs[2:3], command=(sys.executable, str(script)))
+    assert crashed.diagnosis == ("SIGSEGV 신호로 강제 종료됨: x",)
+    for result in [*results, crashed]:
+        ko, en = word_counts(" ".join(result.diagnosis).replace(str(tmp_path), ""))
+        assert ko >= 2 * en, result
+
+
+def _class_folder(tmp_path: Path) -> Path:
+    """A small class: one of each verdict the fake child gives quickly (no timeout)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "alice.py").write_text(CORRECT, encoding="utf-8")
+    (folder / "bob.py").write_text(SUBMISSIONS["buggy"][0], encoding="utf-8")
+    (folder / "carol.py").write_text(CORRECT + "\nCAVEATS = ['수치적 주의: 큰 |z|에서 정밀도가 "
+                                     "떨어짐']\n", encoding="utf-8")
+    (folder / "dave.py").write_text(SUBMISSIONS["exiting"][0], encoding="utf-8")
+    _notebook(folder / "erin.ipynb", *SUBMISSIONS["correct"][1])
+    return folder
+
+
+def _without_seconds(text: str) -> str:
+    """A class run's output without its timings (the table's last column, the progress's)."""
+    return re.sub(r" *\d+\.\d(초| s)?$", "", text, flags=re.MULTILINE)
+
+
+def _progress(err: str) -> list[str]:
+    """The progress lines without their order and timings."""
+    return sorted(re.sub(r"^\[\d+/\d+\] ", "", line) for line in
+                  _without_seconds(err).splitlines())
+
+
+def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
+                                   capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check FOLDER --lang ko`` (through the command line): progress, table and summary in
+    Korean words (at least three times as many as English ones), the same with a Korean locale
+    and no --lang; the CSV's header and verdicts and the JSON's keys and verdicts the codes of
+    the English run; each child asked for Korean."""
+    import functools
+
+    monkeypatch.setattr(check_command, "class_main",
+                        functools.partial(classroom.main, command=fake))
+    folder = _class_folder(tmp_path)
+    marks, reports = tmp_path / "marks.csv", tmp_path / "reports"
+    argv = ["check", str(folder), "--function", "backprop", "--jobs", "2", "--csv", str(marks),
+            "--out", str(reports)]
+    assert cli_main([*argv, "--lang", "ko"]) == 1
+    out, err = capsys.readouterr()
+    table = out.splitlines()
+    assert table[0].split() == ["제출물", "판정", "진단", "/", "힌트", "시간(초)"]
+    assert [(line.split()[0], line.split()[1]) for line in table[1:6]] == [
+        ("alice.py", "통과"), ("bob.py", "실패"), ("carol.py", "통과"), ("dave.py", "오류"),
+        ("erin.ipynb", "통과")]
+    assert "sign; 부호를 확인하십시오" not in out and "sign" in table[2]   # the key, not the hint
+    assert "판정 없이 종료 상태 0(으)로 끝남" in table[4]
+    assert table[-1] == "제출물 5개: 통과 2개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개"
+    progress = err.splitlines()
+    assert len(progress) == 5 and all(line.endswith("초") for line in progress)
+    assert sorted(line.split()[2] for line in progress) == ["실패", "오류", "통과", "통과", "통과"]
+    ko, en = word_counts(out + err)
+    assert ko >= 3 * en, (ko, en, out + err)
+    rows = _rows(marks)                                 # the codes, for scripts
+    assert [r["verdict"] for r in rows] == ["agrees", "wrong", "agrees_with_caveats", "error",
+                                            "agrees"]
+    assert rows[1]["diagnosis"] == "sign" and rows[1]["hint"] == "부호를 확인하십시오"
+    assert "options: --lang ko" in (reports / "bob.py.txt").read_text(encoding="utf-8")
+    notebook = (reports / "erin.ipynb.txt").read_text(encoding="utf-8")
+    assert "셀 2 (" in notebook and "(반복문)" in notebook and "(함수 호출)" in notebook
+
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")           # a Korean locale, no --lang
+    assert cli_main(argv) == 1
+    out_locale, err_locale = capsys.readouterr()
+    assert _without_seconds(out_locale) == _without_seconds(out)
+    assert _progress(err_locale) == _progress(err)
+
+    assert cli_main([*argv, "--json"]) == 1
+    korean = json.loads(capsys.readouterr().out)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert cli_main([*argv, "--json", "--lang", "en"]) == 1
+    english = json.loads(capsys.readouterr().out)
+
+    def keys(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: keys(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [keys(v) for v in value]
+        return None
+
+    assert keys(korean) == keys(english) and korean["counts"] == english["counts"]
+    assert [s["verdict"] for s in korean["submissions"]] == [
+        s["verdict"] for s in english["submissions"]]
+    assert korean["submissions"][3]["diagnosis"] == ["판정 없이 종료 상태 0(으)로 끝남"]
+    assert english["submissions"][3]["diagnosis"] == ["exited with status 0 without a verdict"]
+    assert english["submissions"][1]["hint"] == "look at the sign"
+
+
+def test_a_class_run_in_english_has_no_korean(tmp_path: Path, fake: tuple[str, ...],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "bob.py").write_text(SUBMISSIONS["buggy"][0], encoding="utf-8")
+    (folder / "dave.py").write_text(SUBMISSIONS["exiting"][0], encoding="utf-8")
+    with use_language("en"):
+        assert classroom.main([str(folder), "--function", "backprop"], command=fake) == 1
+    out, err = capsys.readouterr()
+    assert _without_seconds(out).splitlines()[1:] == [
+        "bob.py      wrong    sign",
+        "dave.py     error    exited with status 0 without a verdict",
+        "",
+        "2 submissions: 1 wrong, 1 error"]
+    assert out.split("\n")[0].split() == ["submission", "verdict", "diagnosis", "/", "hint",
+                                          "seconds"]
+    assert _progress(err) == ["bob.py  wrong", "dave.py  error"]
+    assert word_counts(out + err)[0] == 0

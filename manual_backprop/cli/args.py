@@ -1,17 +1,23 @@
 """The argument types every command shares (argparse ``type=`` functions), and a parser whose
-errors are ``UsageError`` exceptions (one line, for the caller to print and exit 2)."""
+errors are ``UsageError`` exceptions (one line, for the caller to print and exit 2).
+
+The messages are in the current language (``manual_backprop.i18n``), argparse's own included:
+``Parser`` translates the usage errors argparse builds (``argparse_message``) and the headings
+of its help ("usage:", "positional arguments", "options")."""
 
 from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Sequence
-from typing import NoReturn
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
 
 from ..i18n import LANGUAGES, _, language_from_env
 
-__all__ = ["Parser", "UsageError", "add_language_option", "depth", "language_of",
-           "positive_float", "positive_int"]
+__all__ = ["HelpFormatter", "Parser", "UsageError", "add_language_option", "argparse_message",
+           "columns", "depth", "error_line", "language_of", "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -19,9 +25,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number, got {text!r}").format(text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+        raise argparse.ArgumentTypeError(
+            _("expected a number ≥ 1, got {value}").format(value=value))
     return value
 
 
@@ -30,9 +38,11 @@ def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a number, got {text!r}").format(text=text)) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+        raise argparse.ArgumentTypeError(
+            _("expected a finite number > 0, got {text}").format(text=text))
     return value
 
 
@@ -40,7 +50,8 @@ def depth(text: str) -> int:
     """A network depth L from 1 to 4 (what ``check`` searches), for --layers."""
     value = positive_int(text)
     if value > 4:
-        raise argparse.ArgumentTypeError(f"expected a depth from 1 to 4, got {value}")
+        raise argparse.ArgumentTypeError(
+            _("expected a depth from 1 to 4, got {value}").format(value=value))
     return value
 
 
@@ -71,8 +82,126 @@ class UsageError(ValueError):
     """A problem with the command line (or what it names); the message is one line."""
 
 
+def error_line(prog: str, message: str) -> str:
+    """The line a command prints on stderr for a usage error (then it exits 2)."""
+    return _("{prog}: error: {message}").format(prog=prog, message=message)
+
+
+def _argparse_messages() -> tuple[tuple[str, str], ...]:
+    """argparse's usage errors (Python 3.11–3.13; argparse has no Korean catalogue of its own):
+    a regular expression of the English text, and its message in the current language."""
+    return (
+        (r"argument (?P<name>[^:]+): (?P<message>.*)", _("argument {name}: {message}")),
+        (r"the following arguments are required: (?P<names>.*)",
+         _("the following arguments are required: {names}")),
+        (r"unrecognized arguments: (?P<args>.*)", _("unrecognized arguments: {args}")),
+        (r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)",
+         _("invalid choice: {value} (choose from {choices})")),
+        (r"invalid (?P<type>\w+) value: (?P<value>.*)", _("invalid {type} value: {value}")),
+        (r"expected one argument", _("expected one argument")),
+        (r"expected at most one argument", _("expected at most one argument")),
+        (r"expected at least one argument", _("expected at least one argument")),
+        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)",
+         _("ambiguous option: {option} could match {matches}")),
+        (r"not allowed with argument (?P<name>.*)", _("not allowed with argument {name}")),
+        (r"ignored explicit argument (?P<value>.*)", _("ignored explicit argument {value}")),
+    )
+
+
+def argparse_message(text: str) -> str:
+    """A usage error argparse built, in the current language (``text`` itself if it is not one
+    of ``_argparse_messages``); the message after "argument NAME: " is translated too."""
+    for pattern, message in _argparse_messages():
+        match = re.fullmatch(pattern, text, re.DOTALL)
+        if match is not None:
+            parts = match.groupdict()
+            if "message" in parts:
+                parts["message"] = argparse_message(parts["message"])
+            return message.format(**parts)
+    return text
+
+
+def columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: 2 for a wide character (Hangul, CJK), else 1."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces (a longer word alone
+    on its line)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and columns(line) + 1 + columns(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, wrapping a text with wide characters (Korean) by the columns
+    it takes on a terminal; any other text exactly as argparse does."""
+
+    _spaces = re.compile(r"\s+", re.ASCII)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if columns(text) == len(text):
+            return super()._split_lines(text, width)
+        return _wrap(self._spaces.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if columns(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        lines = _wrap(self._spaces.sub(" ", text).strip(), max(width - len(indent), 11))
+        return "\n".join(indent + line for line in lines)
+
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[Any], prefix: str | None) -> str:
+        """argparse's usage; its continued lines under the first one's options when the
+        prefix ("사용법: ") is wider on a terminal than its length."""
+        text = super()._format_usage(usage, actions, groups, prefix)
+        extra = columns(prefix or "") - len(prefix or "")
+        if extra <= 0:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * extra + line if line.startswith(" ") else line
+                                   for line in rest)])
+
+
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser that raises ``UsageError`` instead of printing and exiting."""
+    """An ArgumentParser that raises ``UsageError`` instead of printing and exiting, with its
+    usage errors and help headings in the current language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = _("show this help message and exit")
+
+    def format_usage(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups,
+                            _("usage: "))
+        return formatter.format_help()
+
+    def format_help(self) -> str:
+        """argparse's help, with the heading "usage: " in the current language."""
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups,
+                            _("usage: "))
+        formatter.add_text(self.description)
+        for group in self._action_groups:
+            formatter.start_section(group.title)
+            formatter.add_text(group.description)
+            formatter.add_arguments(group._group_actions)
+            formatter.end_section()
+        formatter.add_text(self.epilog)
+        return formatter.format_help()
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        raise UsageError(argparse_message(message))

@@ -26,6 +26,11 @@ kernel's OOM killer) is ``error`` with the diagnosis "memory limit (M MB) exceed
 A process, a time limit and a memory limit isolate submissions from each other and from the
 checker; they are not a sandbox (the code can read and write files and use the network).
 
+Language: the progress lines, the table (its verdict column included), the reports and the
+diagnoses of errors are in the current language (``manual_backprop.i18n``), and every child
+gets the run's ``--lang``; the CSV's header and verdict column, and the JSON's keys, verdicts
+and counts, are the codes above in every language (scripts read them).
+
 Exit status: 0 every submission agrees (with or without caveats; with ``--strict``, caveats
 fail), 1 otherwise, 2 a usage error (bad option, no submission found, no function named).
 """
@@ -48,11 +53,20 @@ from typing import Any, TextIO
 
 import manual_backprop
 
-from ..i18n import get_language
-from .args import Parser, UsageError, add_language_option, positive_float, positive_int
+from ..i18n import LANGUAGES, _, get_language, ngettext, use_language
+from .args import (
+    Parser,
+    UsageError,
+    add_language_option,
+    columns,
+    error_line,
+    positive_float,
+    positive_int,
+)
 
 __all__ = ["CSV_COLUMNS", "DEFAULT_COMMAND", "VERDICTS", "Result", "Submission", "UsageError",
-           "find_submissions", "is_class_run", "main", "run_class", "write_csv", "write_reports"]
+           "find_submissions", "format_table", "is_class_run", "main", "run_class",
+           "verdict_word", "write_csv", "write_reports"]
 
 PROG = "manual-backprop check"
 DEFAULT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "manual_backprop", "check")
@@ -65,7 +79,8 @@ FORWARDED: dict[str, bool] = {          # the single-check options a child gets:
     "--layout": True, "--loss": True, "--returns": True, "--alpha": True,
     "--hidden-error": True, "--biases": False, "--strict": False, "--all-cells": False,
 }
-_OTHER_OPTIONS: dict[str, bool] = {"--function": True, "--json": False, "--help": False}
+_OTHER_OPTIONS: dict[str, bool] = {"--function": True, "--json": False, "--help": False,
+                                   "--lang": True}
 _CHILD_ENV = {                          # unless set already: one thread each, fewer arenas
     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     "MALLOC_ARENA_MAX": "2",            # glibc: 64 MB of address space per thread otherwise
@@ -75,6 +90,13 @@ _KEEP_STDOUT = 16 << 20                 # bytes of a child's output kept (the en
 _KEEP_STDERR = 64 << 10
 _MEMORY_SIGNS = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory",
                  "can't start new thread")
+
+
+def verdict_word(verdict: str) -> str:
+    """A verdict (one of VERDICTS) as the table and the progress lines show it: the code itself
+    in English, a word in another language (the CSV and the JSON keep the code)."""
+    return {"agrees": _("agrees"), "agrees_with_caveats": _("agrees_with_caveats"),
+            "wrong": _("wrong"), "error": _("error"), "timeout": _("timeout")}[verdict]
 
 
 @dataclass(frozen=True)
@@ -105,6 +127,11 @@ class Result:
     report: str = ""
 
     @property
+    def verdict_word(self) -> str:
+        """The verdict in the current language (``verdict_word``)."""
+        return verdict_word(self.verdict)
+
+    @property
     def summary(self) -> str:
         """The diagnosis, else the hint, else the caveats: one line for the table."""
         if self.diagnosis:
@@ -128,7 +155,8 @@ def is_class_run(argv: Sequence[str]) -> bool:
     """Whether ``check`` arguments ask for a class run: more than one PATH, a directory, or a
     class-only option (--jobs, --timeout, --memory-mb, --csv, --out; unique prefixes count,
     as argparse allows them). Options are recognised from CLASS_OPTIONS, FORWARDED,
-    --function and --json; an unknown option is taken to have no value."""
+    --function, --json, --help and --lang (which every child gets: ``FILE:FUNC --lang ko`` is
+    one check); an unknown option is taken to have no value."""
     known = {**dict.fromkeys(CLASS_OPTIONS, True), **FORWARDED, **_OTHER_OPTIONS}
     positionals: list[str] = []
     tokens = iter(argv)
@@ -140,7 +168,7 @@ def is_class_run(argv: Sequence[str]) -> bool:
         if token == "--":
             only_positionals = True
             continue
-        name, eq, _ = token.partition("=")
+        name, eq, _value = token.partition("=")
         matches = [o for o in known if o == name] or (
             [o for o in known if o.startswith(name)] if name.startswith("--") else [])
         option = matches[0] if len(matches) == 1 else None
@@ -165,22 +193,25 @@ def find_submissions(paths: Sequence[str], function: str | None) -> list[Submiss
             files = sorted(f for f in path.iterdir() if f.is_file() and f.suffix in SUFFIXES
                            and not f.name.startswith("."))
             if not files:
-                raise UsageError(f"no submission found: no .py or .ipynb file in {path}")
+                raise UsageError(_("no submission found: no .py or .ipynb file in {path}")
+                                 .format(path=path))
         elif path.is_file():
             if path.suffix not in SUFFIXES:
-                raise UsageError(f"{path}: expected a .py or .ipynb file, or a directory")
+                raise UsageError(_("{path}: expected a .py or .ipynb file, or a directory")
+                                 .format(path=path))
             files = [path]
         else:
-            raise UsageError(f"no such file or directory: {path}")
+            raise UsageError(_("no such file or directory: {path}").format(path=path))
         chosen = name or function
         if chosen is None:
-            raise UsageError(f"which function in {where}? give --function NAME or {where}:NAME")
+            raise UsageError(_("which function in {where}? give --function NAME or {where}:NAME")
+                             .format(where=where))
         found += [(f, chosen) for f in files]
     if not found:
-        raise UsageError("no submission found")
-    names = [f.name for f, _ in found]
-    shown = [f.name if names.count(f.name) == 1 else str(f) for f, _ in found]
-    shown = [s if shown.count(s) == 1 else f"{s}:{fn}" for s, (_, fn) in zip(shown, found)]
+        raise UsageError(_("no submission found"))
+    names = [f.name for f, _fn in found]
+    shown = [f.name if names.count(f.name) == 1 else str(f) for f, _fn in found]
+    shown = [s if shown.count(s) == 1 else f"{s}:{fn}" for s, (_path, fn) in zip(shown, found)]
     return [Submission(f, fn, s) for (f, fn), s in zip(found, shown)]
 
 
@@ -309,23 +340,39 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(x) for x in value) if isinstance(value, list) else ()
 
 
+def _usage_prefixes() -> tuple[str, ...]:
+    """How a child's usage error begins ("manual-backprop check: error: "), in each language."""
+    prefixes = []
+    for lang in LANGUAGES:
+        with use_language(lang):
+            prefixes.append(error_line(PROG, ""))
+    return tuple(prefixes)
+
+
+def _report_line(sub: Submission, verdict: str, reason: str) -> str:
+    """The first line of the report of a submission without the child's verdict."""
+    if verdict == "timeout":
+        return _("{target}: timeout: {reason}").format(target=sub.target, reason=reason)
+    return _("{target}: error: {reason}").format(target=sub.target, reason=reason)
+
+
 def _interpret(child: _Child, status: int, seconds: float, timeout: float,
                memory_mb: int) -> Result:
     """The Result of a finished child, by the contract of the module docstring."""
     sub = child.submission
     stdout = child.out.decode("utf-8", "replace")
     stderr = child.err.decode("utf-8", "replace")
-    memory = f"memory limit ({memory_mb} MB) exceeded"
+    memory = _("memory limit ({memory_mb} MB) exceeded").format(memory_mb=memory_mb)
 
-    def error(reason: str) -> Result:
-        tail = f"\n\n--- stderr (end) ---\n{stderr.rstrip()}\n" if stderr.strip() else "\n"
-        return Result(sub, "error", False, (reason,), seconds=seconds,
-                      report=f"{sub.target}: error: {reason}{tail}")
+    def error(reason: str, verdict: str = "error") -> Result:
+        tail = ("\n\n" + _("--- stderr (end) ---") + f"\n{stderr.rstrip()}\n"
+                if stderr.strip() else "\n")
+        return Result(sub, verdict, False, (reason,), seconds=seconds,
+                      report=_report_line(sub, verdict, reason) + tail)
 
     if child.timed_out:
-        result = error(f"no verdict within {timeout:g} s (killed)")
-        return Result(sub, "timeout", False, result.diagnosis, seconds=seconds,
-                      report=result.report.replace(": error: ", ": timeout: ", 1))
+        return error(_("no verdict within {timeout:g} s (killed)").format(timeout=timeout),
+                     "timeout")
     answer = _json_object(stdout) if status in (0, 1) else None
     if answer is not None:
         result = Result(sub, str(answer["verdict"]),
@@ -337,23 +384,26 @@ def _interpret(child: _Child, status: int, seconds: float, timeout: float,
         if result.verdict == "wrong" and any(sign in said for sign in _MEMORY_SIGNS):
             return Result(sub, "error", False, (memory, *result.diagnosis), None,
                           result.caveats, seconds,
-                          f"{sub.target}: error: {memory}\n\n{result.report}")
+                          f"{_report_line(sub, 'error', memory)}\n\n{result.report}")
         return result
     if any(sign in stderr for sign in _MEMORY_SIGNS):
         return error(memory)
     if status == -signal.SIGKILL:                      # not ours: the kernel's OOM killer
         return error(memory)
     last = _last_line(stderr)
-    prefix = f"{PROG}: error: "
-    if last.startswith(prefix):
-        last = last[len(prefix):]
+    for prefix in _usage_prefixes():
+        if last.startswith(prefix):
+            last = last[len(prefix):]
+            break
     if status < 0:
         name = signal.Signals(-status).name
-        return error(f"killed by {name}" + (f": {last}" if last else ""))
+        return error(_("killed by {signal}: {message}").format(signal=name, message=last)
+                     if last else _("killed by {signal}").format(signal=name))
     if last and status != 0:
         return error(last)
-    return error(f"exited with status {status} without a verdict" + (f": {last}" if last
-                                                                      else ""))
+    return error(_("exited with status {status} without a verdict: {message}").format(
+        status=status, message=last) if last else
+        _("exited with status {status} without a verdict").format(status=status))
 
 
 def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
@@ -378,7 +428,7 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
                     running.append(_Child(index, sub, argv, env, memory_mb, selector))
                 now = time.monotonic()
                 wait = min([_POLL, *(c.started + timeout - now for c in running)])
-                for key, _ in selector.select(max(wait, 0.0)):
+                for key, _events in selector.select(max(wait, 0.0)):
                     child: _Child = key.data
                     child.read(key.fd)
                 for child in list(running):
@@ -392,8 +442,10 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
                     results[child.index] = result
                     done += 1
                     if progress is not None:
-                        print(f"[{done}/{len(submissions)}] {child.submission.name}  "
-                              f"{result.verdict}  {seconds:.1f} s", file=progress, flush=True)
+                        print(_("[{done}/{total}] {name}  {verdict}  {seconds:.1f} s").format(
+                            done=done, total=len(submissions), name=child.submission.name,
+                            verdict=result.verdict_word, seconds=seconds),
+                            file=progress, flush=True)
         finally:
             for child in running:                   # Ctrl-C, or an error of ours
                 child.finish(timed_out=True)
@@ -402,22 +454,41 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
 
 # -- output -------------------------------------------------------------------------------------
 
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` columns (on the left if ``right``)."""
+    space = " " * max(0, width - columns(text))
+    return space + text if right else text + space
+
+
 def _clip(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` columns (ending in "…" when cut)."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if columns(text) <= width:
+        return text
+    kept, used = [], 0
+    for c in text:
+        used += columns(c)
+        if used > width - 1:
+            break
+        kept.append(c)
+    return "".join(kept) + "…"
 
 
 def format_table(results: Sequence[Result]) -> str:
-    """The summary: one row per submission, then the count of each verdict."""
-    rows = [("submission", "verdict", "diagnosis / hint", "seconds")]
-    rows += [(r.submission.name, r.verdict, _clip(r.summary, 70), f"{r.seconds:.1f}")
+    """The summary: one row per submission, then the count of each verdict (columns aligned
+    by their width on a terminal: a Hangul syllable takes two)."""
+    rows = [(_("submission"), _("verdict"), _("diagnosis / hint"), _("seconds"))]
+    rows += [(r.submission.name, r.verdict_word, _clip(r.summary, 70), f"{r.seconds:.1f}")
              for r in results]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>7}".rstrip()
-             for a, b, c, d in rows]
+    widths = [max(columns(row[i]) for row in rows) for i in range(3)]
+    seconds = max(7, columns(rows[0][3]))
+    lines = [f"{_pad(a, widths[0])}  {_pad(b, widths[1])}  {_pad(c, widths[2])}  "
+             f"{_pad(d, seconds, right=True)}".rstrip() for a, b, c, d in rows]
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-    lines += ["", f"{len(results)} submission{'s' * (len(results) != 1)}: {summary}"]
+    summary = ", ".join(_("{count} {verdict}").format(count=n, verdict=verdict_word(v))
+                        for v, n in counts.items() if n)
+    lines += ["", ngettext("{n} submission: {counts}", "{n} submissions: {counts}",
+                           len(results)).format(n=len(results), counts=summary)]
     return "\n".join(lines)
 
 
@@ -453,23 +524,24 @@ def _as_json(results: Sequence[Result]) -> str:
 # -- the command --------------------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
-    p = Parser(prog=PROG, description="Check every submission of a class, each in its own "
-                "process, against jax.grad; print a table (and write a CSV). Exit 0 all agree, "
-                "1 some do not, 2 usage error.")
+    p = Parser(prog=PROG, description=_(
+        "Check every submission of a class, each in its own process, against jax.grad; print "
+        "a table (and write a CSV). Exit 0 all agree, 1 some do not, 2 usage error."))
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="FILE.py, FILE.ipynb (either as FILE:FUNC) or a directory of them")
-    p.add_argument("--function", metavar="NAME", help="the function to check in each file")
+                   help=_("FILE.py, FILE.ipynb (either as FILE:FUNC) or a directory of them"))
+    p.add_argument("--function", metavar="NAME", help=_("the function to check in each file"))
     p.add_argument("--jobs", type=positive_int, metavar="N",
-                   help="submissions checked at once (default: the number of CPUs)")
+                   help=_("submissions checked at once (default: the number of CPUs)"))
     p.add_argument("--timeout", type=positive_float, default=60.0, metavar="S",
-                   help="seconds per submission before it is killed (default 60)")
+                   help=_("seconds per submission before it is killed (default 60)"))
     p.add_argument("--memory-mb", type=positive_int, default=2048, metavar="M",
-                   help="address space per submission, in MB (default 2048)")
-    p.add_argument("--csv", type=Path, metavar="FILE", help="write one row per submission")
+                   help=_("address space per submission, in MB (default 2048)"))
+    p.add_argument("--csv", type=Path, metavar="FILE",
+                   help=_("write one row per submission"))
     p.add_argument("--out", type=Path, metavar="DIR",
-                   help="write each submission's full report to DIR/<file name>.txt")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    single = p.add_argument_group("passed to each check")
+                   help=_("write each submission's full report to DIR/<file name>.txt"))
+    p.add_argument("--json", action="store_true", help=_("print the results as JSON"))
+    single = p.add_argument_group(_("passed to each check"))
     single.add_argument("--activation", choices=sorted(manual_backprop.ACTIVATIONS),
                         metavar="NAME")
     single.add_argument("--max-examples", type=positive_int, metavar="N")
@@ -505,7 +577,7 @@ def main(argv: Sequence[str] | None = None, *,
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         submissions = find_submissions(args.paths, args.function)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
     results = run_class(submissions, _forwarded(args), jobs=args.jobs, timeout=args.timeout,
                         memory_mb=args.memory_mb, command=command, progress=sys.stderr)

@@ -8,7 +8,8 @@ The code cells run in order, in a fresh module with its own ``__name__`` (regist
 ``sys.modules``) and the notebook's directory on ``sys.path`` while they run, as the ``FILE.py``
 loader of ``check`` does. As in Jupyter, ``__file__`` is not defined (which also keeps the
 notebook's JSON out of the constants Hypothesis draws from local modules); tracebacks and
-``inspect.getsource`` show the cells' lines, under the file name ``"PATH (cell N)"``.
+``inspect.getsource`` show the cells' lines, under the file name ``"PATH (cell N)"`` (in the
+language of the messages).
 
 IPython syntax is dropped in both modes (and reported): a cell whose first non-blank line is a
 cell magic (``%%timeit``, ``%%bash``, ...) is skipped whole; a line that starts a statement with
@@ -51,6 +52,9 @@ as "Run All" would (IPython syntax still dropped).
 Errors (``NotebookError``, one line naming the notebook and the cell): a file that is not a
 valid notebook (JSON, nbformat schema), a cell that does not parse, a statement that raises
 (or calls ``sys.exit``) while running.
+
+The messages (errors, ``SkippedCell``) are in the language current when the notebook is loaded
+(``manual_backprop.i18n``; a ``SkippedCell``'s heading, when it is printed).
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..i18n import _
 
 __all__ = ["NotebookError", "SkippedCell", "code_cells", "load_notebook"]
 
@@ -94,8 +100,9 @@ class SkippedCell:
     reason: str
 
     def __str__(self) -> str:
-        how = "partly skipped" if self.partly else "skipped"
-        return f"cell {self.index} ({self.first_line}): {how}: {self.reason}"
+        message = (_("cell {index} ({first_line}): partly skipped: {reason}") if self.partly
+                   else _("cell {index} ({first_line}): skipped: {reason}"))
+        return message.format(index=self.index, first_line=self.first_line, reason=self.reason)
 
 
 def _short(line: str) -> str:
@@ -114,7 +121,8 @@ def code_cells(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(f"cannot read {path}: {exc}") from None
+        raise NotebookError(_("cannot read {path}: {error}").format(path=path, error=exc)
+                            ) from None
     try:
         with warnings.catch_warnings():          # old notebooks: missing cell ids, etc.
             warnings.simplefilter("ignore")
@@ -122,7 +130,8 @@ def code_cells(path: Path) -> list[str]:
             nbformat.validate(nb)
     except Exception as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise NotebookError(f"{path} is not a valid notebook: {_short(message)}") from None
+        raise NotebookError(_("{path} is not a valid notebook: {message}").format(
+            path=path, message=_short(message))) from None
     return [str(cell.source) for cell in nb.cells if cell.cell_type == "code"]
 
 
@@ -135,7 +144,7 @@ _HELP = re.compile(r"^[A-Za-z_][\w.]*\?{1,2}$")
 def _inside_something(text: str) -> bool:
     """Whether ``text`` ends inside a string, a bracket or a backslash continuation."""
     try:
-        for _ in tokenize.generate_tokens(io.StringIO(text).readline):
+        for _token in tokenize.generate_tokens(io.StringIO(text).readline):
             pass
     except tokenize.TokenError:
         return True
@@ -146,13 +155,13 @@ def _inside_something(text: str) -> bool:
 
 def _ipython_kind(stripped: str) -> str | None:
     if stripped.startswith("%"):
-        return "a line magic"
+        return _("a line magic")
     if stripped.startswith("!"):
-        return "a shell command"
+        return _("a shell command")
     if stripped.startswith("?") or _HELP.match(stripped):
-        return "a help request"
+        return _("a help request")
     if _ASSIGNED_MAGIC.match(stripped):
-        return "an assigned magic or shell command"
+        return _("an assigned magic or shell command")
     return None
 
 
@@ -162,7 +171,7 @@ def _drop_ipython(source: str) -> tuple[str | None, list[tuple[int, str, str]]]:
     lines = source.splitlines()
     first = next((x.strip() for x in lines if x.strip()), "")
     if first.startswith("%%"):
-        return None, [(1, first, "a cell magic")]
+        return None, [(1, first, _("a cell magic"))]
     kept: list[str] = []
     dropped: list[tuple[int, str, str]] = []
     for number, line in enumerate(lines, 1):
@@ -180,7 +189,12 @@ def _drop_ipython(source: str) -> tuple[str | None, list[tuple[int, str, str]]]:
 # -- what runs by default ----------------------------------------------------------------------
 
 class _NotConstant(Exception):
-    """Why an expression is not a constant expression (the message)."""
+    """Why an expression is not a constant expression: the message, or _CALL / _COMPUTED
+    (which ``_why_not`` names in full: "an assignment of a call")."""
+
+
+_CALL = "call"
+_COMPUTED = "computed value"
 
 
 def _defined(name: str, namespace: dict[str, Any]) -> bool:
@@ -195,7 +209,7 @@ def _lookup(node: ast.expr, namespace: dict[str, Any]) -> Any:
         return getattr(builtins, node.id)
     if isinstance(node, ast.Attribute):
         return getattr(_lookup(node.value, namespace), node.attr)
-    raise _NotConstant("a call of a computed function")
+    raise _NotConstant(_CALL)                   # a call of a computed function
 
 
 def _is_numpy_array_maker(fn: Any) -> bool:
@@ -216,7 +230,7 @@ def _check_constant(node: ast.expr, namespace: dict[str, Any], annotation: bool 
     elif isinstance(node, ast.Dict):
         for key in node.keys:
             if key is None:
-                raise _NotConstant("a ** in a dict")
+                raise _NotConstant(_("a ** in a dict"))
             check(key)
         for value in node.values:
             check(value)
@@ -234,7 +248,8 @@ def _check_constant(node: ast.expr, namespace: dict[str, Any], annotation: bool 
             check(comparator)
     elif isinstance(node, ast.Name):
         if not _defined(node.id, namespace):
-            raise _NotConstant(f"uses {node.id!r}, not defined by what ran so far")
+            raise _NotConstant(_("uses {name!r}, not defined by what ran so far").format(
+                name=node.id))
     elif isinstance(node, ast.Attribute):
         check(node.value)
     elif annotation and isinstance(node, ast.Subscript):
@@ -244,19 +259,19 @@ def _check_constant(node: ast.expr, namespace: dict[str, Any], annotation: bool 
         try:
             fn = _lookup(node.func, namespace)
         except (_NotConstant, AttributeError):
-            raise _NotConstant("a call") from None
+            raise _NotConstant(_CALL) from None
         if not _is_numpy_array_maker(fn):
-            raise _NotConstant("a call")
+            raise _NotConstant(_CALL)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                raise _NotConstant("a call")
+                raise _NotConstant(_CALL)
             check(arg)
         for keyword in node.keywords:
             if keyword.arg is None:
-                raise _NotConstant("a call")
+                raise _NotConstant(_CALL)
             check(keyword.value)
     else:
-        raise _NotConstant("a computed value")
+        raise _NotConstant(_COMPUTED)
 
 
 def _check_target(node: ast.expr) -> None:
@@ -268,7 +283,7 @@ def _check_target(node: ast.expr) -> None:
     elif isinstance(node, ast.Starred):
         _check_target(node.value)
     else:
-        raise _NotConstant("an assignment to an item or attribute")
+        raise _NotConstant(_("an assignment to an item or attribute"))
 
 
 _SILENT = "silent"
@@ -299,7 +314,8 @@ def _why_not(stmt: ast.stmt, namespace: dict[str, Any]) -> str | None:
             _check_target(stmt.target)
             assert isinstance(stmt.target, ast.Name)
             if not _defined(stmt.target.id, namespace):
-                raise _NotConstant(f"uses {stmt.target.id!r}, not defined by what ran so far")
+                raise _NotConstant(_("uses {name!r}, not defined by what ran so far").format(
+                    name=stmt.target.id))
             _check_constant(stmt.value, namespace)
             return None
         if isinstance(stmt, ast.Try):
@@ -310,21 +326,25 @@ def _why_not(stmt: ast.stmt, namespace: dict[str, Any]) -> str | None:
                           *(s for h in stmt.handlers for s in h.body)]:
                 if isinstance(inner, ast.If | ast.Try) or _why_not(inner, namespace) not in (
                         None, _SILENT):
-                    return "a try block that does more than define"
+                    return _("a try block that does more than define")
             return None
     except _NotConstant as exc:
-        return f"an assignment of {exc}" if str(exc) in ("a call", "a computed value") else str(exc)
+        if str(exc) == _CALL:
+            return _("an assignment of a call")
+        if str(exc) == _COMPUTED:
+            return _("an assignment of a computed value")
+        return str(exc)
     if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
-        return "a loop"
+        return _("a loop")
     if isinstance(stmt, ast.With | ast.AsyncWith):
-        return "a with block"
+        return _("a with block")
     if isinstance(stmt, ast.Expr):
         if isinstance(stmt.value, ast.Call):
-            return "a call"
+            return _("a call")
         if isinstance(stmt.value, ast.Await):
-            return "an await"
-        return "an expression (output only)"
-    return f"a {type(stmt).__name__.lower()} statement"
+            return _("an await")
+        return _("an expression (output only)")
+    return _("a {kind} statement").format(kind=type(stmt).__name__.lower())
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -334,16 +354,19 @@ class _Cell:
         self.path = path
         self.index = index
         self.first_line = _first_line(source)
-        self.filename = f"{path} (cell {index})"
+        self.filename = _("{path} (cell {index})").format(path=path, index=index)
         self.lines = source.splitlines()
 
     def where(self, lineno: int | None = None) -> str:
-        at = f", line {lineno}" if lineno else ""
-        return f"{self.path.name}: cell {self.index} ({self.first_line}{at})"
+        where = (_("{notebook}: cell {index} ({first_line}, line {line})") if lineno
+                 else _("{notebook}: cell {index} ({first_line})"))
+        return where.format(notebook=self.path.name, index=self.index,
+                            first_line=self.first_line, line=lineno)
 
-    def quote(self, stmt: ast.stmt) -> str:
+    def note(self, stmt: ast.stmt, why: str) -> str:
+        """A statement that did not run, and why."""
         line = self.lines[stmt.lineno - 1] if 0 < stmt.lineno <= len(self.lines) else ""
-        return f"line {stmt.lineno} `{_short(line)}`"
+        return _note(stmt.lineno, line, why)
 
     def run(self, stmts: list[ast.stmt], namespace: dict[str, Any]) -> None:
         code = compile(ast.Module(body=stmts, type_ignores=[]), self.filename, "exec")
@@ -357,8 +380,8 @@ class _Cell:
         try:
             return action()
         except SystemExit as exc:
-            raise NotebookError(f"{self.where(first_line)}: called sys.exit({exc.code!r})"
-                                ) from None
+            raise NotebookError(_("{where}: called sys.exit({code})").format(
+                where=self.where(first_line), code=repr(exc.code))) from None
         except Exception as exc:
             lineno = None
             tb = exc.__traceback__
@@ -381,7 +404,8 @@ def _run_definitions(cell: _Cell, body: list[ast.stmt], namespace: dict[str, Any
             try:
                 _check_constant(stmt.test, namespace)
             except _NotConstant:
-                skipped.append((stmt.lineno, f"{cell.quote(stmt)} (an if on a computed condition)"))
+                skipped.append((stmt.lineno,
+                                cell.note(stmt, _("an if on a computed condition"))))
                 continue
             taken = stmt.body if cell.evaluate(stmt.test, namespace) else stmt.orelse
             ran = _run_definitions(cell, taken, namespace, skipped) or ran
@@ -391,15 +415,20 @@ def _run_definitions(cell: _Cell, body: list[ast.stmt], namespace: dict[str, Any
             cell.run([stmt], namespace)
             ran = True
         elif why != _SILENT:
-            skipped.append((stmt.lineno, f"{cell.quote(stmt)} ({why})"))
+            skipped.append((stmt.lineno, cell.note(stmt, why)))
     return ran
 
 
+def _note(lineno: int, line: str, why: str) -> str:
+    """A line of a cell that did not run, and why (a SkippedCell's reason lists them)."""
+    return _("line {line} `{text}` ({why})").format(line=lineno, text=_short(line), why=why)
+
+
 def _listing(notes: list[tuple[int, str]]) -> str:
-    items = [text for _, text in sorted(notes)]
+    items = [text for _line, text in sorted(notes)]
     shown = "; ".join(items[:_MAX_LISTED])
     more = len(items) - _MAX_LISTED
-    return shown + (f"; and {more} more" if more > 0 else "")
+    return _("{items}; and {more} more").format(items=shown, more=more) if more > 0 else shown
 
 
 def load_notebook(path: Path, all_cells: bool = False) -> tuple[types.ModuleType,
@@ -422,8 +451,9 @@ def load_notebook(path: Path, all_cells: bool = False) -> tuple[types.ModuleType
             cell = _Cell(path, index, source)
             python, dropped = _drop_ipython(source)
             if python is None:
-                skipped_cells.append(SkippedCell(index, cell.first_line, False,
-                                                 f"a cell magic ({cell.first_line.split()[0]})"))
+                skipped_cells.append(SkippedCell(
+                    index, cell.first_line, False,
+                    _("a cell magic ({magic})").format(magic=cell.first_line.split()[0])))
                 continue
             linecache.cache[cell.filename] = (len(python), None, python.splitlines(True),
                                               cell.filename)
@@ -432,7 +462,7 @@ def load_notebook(path: Path, all_cells: bool = False) -> tuple[types.ModuleType
             except SyntaxError as exc:
                 raise NotebookError(f"{cell.where(exc.lineno)}: SyntaxError: {exc.msg}"
                                     ) from None
-            notes = [(n, f"line {n} `{_short(text)}` ({kind})") for n, text, kind in dropped]
+            notes = [(n, _note(n, text, kind)) for n, text, kind in dropped]
             if all_cells:
                 if tree.body:
                     cell.run(tree.body, namespace)
