@@ -785,7 +785,7 @@ def test_the_help_of_a_class_run_in_korean(monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """Korean help: argparse's headings too, lines wrapped by their width on a terminal (a
     Hangul syllable takes two columns), continued usage lines under the first one's options."""
-    from manual_backprop.cli.args import columns
+    from manual_backprop.i18n import columns
 
     monkeypatch.setenv("COLUMNS", "80")
     with use_language("ko"):
@@ -821,7 +821,7 @@ def test_the_table_counts_columns_and_speaks_korean() -> None:
     assert [line.split()[1] for line in lines[1:6]] == ["실패", "통과", "통과", "오류", "시간"]
     assert "통과 (수치적 주의)" in lines[3]
     assert lines[4].split()[2] == "가" * 34 + "…"             # 70 columns
-    from manual_backprop.cli.args import columns
+    from manual_backprop.i18n import columns
     assert len({columns(line) for line in lines[:6]}) == 1    # every row as wide as the header
     assert lines[-1] == ("제출물 5개: 통과 1개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개, "
                          "시간 초과 1개")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
-from ..i18n import LANGUAGES, _, language_from_env
+from ..i18n import LANGUAGES, _, columns, language_from_env
 
 __all__ = ["HelpFormatter", "Parser", "UsageError", "add_language_option", "argparse_message",
-           "columns", "depth", "error_line", "language_of", "positive_float", "positive_int"]
+           "depth", "error_line", "language_of", "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -119,11 +118,6 @@ def argparse_message(text: str) -> str:
                 parts["message"] = argparse_message(parts["message"])
             return message.format(**parts)
     return text
-
-
-def columns(text: str) -> int:
-    """The columns ``text`` takes on a terminal: 2 for a wide character (Hangul, CJK), else 1."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _wrap(text: str, width: int) -> list[str]:

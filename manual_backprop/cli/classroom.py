@@ -53,12 +53,11 @@ from typing import Any, TextIO
 
 import manual_backprop
 
-from ..i18n import LANGUAGES, _, get_language, ngettext, use_language
+from ..i18n import LANGUAGES, _, columns, get_language, ngettext, use_language
 from .args import (
     Parser,
     UsageError,
     add_language_option,
-    columns,
     error_line,
     positive_float,
     positive_int,

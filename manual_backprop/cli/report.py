@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from reference.tolerances import max_relative_error
 
 from ..activations import ACTIVATIONS
 from ..backprop import gradients
-from ..i18n import _
+from ..i18n import _, columns
 from .args import add_language_option
 
 __all__ = ["Row", "main", "verify"]
@@ -108,14 +107,8 @@ def _fmt(x: float | None) -> str:
     return _("n/a") if x is None else f"{x:.1e}"
 
 
-def _width(text: str) -> int:
-    """The columns ``text`` takes on a terminal: two for a wide character (Hangul), else one
-    (for text without wide characters, ``len``: what f-string padding counts)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _cell(text: str, width: int, align: str) -> str:
-    pad = " " * (width - _width(text))
+    pad = " " * (width - columns(text))
     return text + pad if align == "<" else pad + text
 
 
@@ -138,12 +131,12 @@ def _print_table(rows: Sequence[Row]) -> None:
     header = [_("network"), _("activation"), "ΔW[l]", "jax f64", "jax f32", _("FD"),
               _("lecture"), ""]
     # the English widths, or wider where a translation needs it (two spaces between columns)
-    widths = [max(w, *(_width(line[c]) + 2 for line in [header, *table]))
+    widths = [max(w, *(columns(line[c]) + 2 for line in [header, *table]))
               for c, w in enumerate((15, 12, 7, 9, 9, 9, 10))] + [0]
     aligns = "<<<>>>><"
     head = "".join(_cell(t, w, a) for t, w, a in zip(header, widths, aligns)) + "  "
     print(head)
-    print("-" * _width(head))
+    print("-" * columns(head))
     for line in table:
         print("".join(_cell(t, w, a) for t, w, a in zip(line, widths[:-1], aligns))
               + "  " + line[-1])

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 
-from ..i18n import _
+from ..i18n import _, columns
 from ..teaching.xor import X_XOR, Y_XOR, Run, initial_weights, train
 from ..validation import HIDDEN_ERRORS
 from .args import add_language_option, positive_float, positive_int
@@ -39,15 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _width(text: str) -> int:
-    """The columns ``text`` takes on a terminal: two for a wide character (Hangul), else one
-    (for text without wide characters, ``len``: what f-string padding counts)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
     """The table of both runs. Its columns are as wide as the English ones (24, 16, 22) or
-    wider where a translation needs it, counted in terminal columns (``_width``)."""
+    wider where a translation needs it, counted in terminal columns (``columns``)."""
     ex, le = runs["exact"], runs["lecture"]
     print(_("XOR 2-{hidden}-1, sigmoid, no biases, full batch; seed {seed}, {epochs} epochs, "
             "α = {alpha:g}").format(hidden=args.hidden, seed=args.seed, epochs=args.epochs,
@@ -64,12 +57,12 @@ def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
         rows.append((_("epochs to E < {t:g}").format(t=t), never if a is None else str(a),
                      never if b is None else str(b)))
     head = ("", _("exact (∂E/∂W)"), _("lecture (W[2]ᵀE[2])"))
-    widths = [max(24, *(_width(r[0]) + 2 for r in rows)),
-              max(16, *(_width(r[1]) + 3 for r in [head, *rows])),
-              max(22, *(_width(r[2]) + 3 for r in [head, *rows]))]
+    widths = [max(24, *(columns(r[0]) + 2 for r in rows)),
+              max(16, *(columns(r[1]) + 3 for r in [head, *rows])),
+              max(22, *(columns(r[2]) + 3 for r in [head, *rows]))]
     for label, *cells in [head, *rows]:
-        print(label + " " * (widths[0] - _width(label))
-              + "".join(" " * (w - _width(c)) + c for w, c in zip(widths[1:], cells)))
+        print(label + " " * (widths[0] - columns(label))
+              + "".join(" " * (w - columns(c)) + c for w, c in zip(widths[1:], cells)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import contextvars
 import functools
 import os
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from .po import Catalogue, read_po
 
-__all__ = ["LANGUAGES", "N_", "_", "catalogue", "get_language", "language_from_env",
+__all__ = ["LANGUAGES", "N_", "_", "catalogue", "columns", "get_language", "language_from_env",
            "ngettext", "set_language", "use_language"]
 
 LANGUAGES = ("en", "ko")
@@ -107,3 +108,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a constant message for translation where it is used (``_(CONSTANT)``)."""
     return message
+
+
+def columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: 2 for a wide character (Hangul, CJK), else 1
+    (for English, ``len``: what f-string padding counts). Tables pad by this, so that Korean
+    lines up."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
