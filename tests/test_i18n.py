@@ -170,3 +170,27 @@ def test_every_command_speaks_korean(argv: list[str], capsys: pytest.CaptureFixt
     assert _run(argv, capsys) == korean
     english = _run([*argv, "--lang", "en"], capsys)
     assert word_counts(english)[0] < word_counts(english)[1] / 2
+
+
+@pytest.mark.parametrize("command", [pytest.param([], id="report"), pytest.param(["xor"], id="xor"),
+                                     pytest.param(["explain"], id="explain"),
+                                     pytest.param(["check"], id="check")])
+def test_help_and_usage_errors_in_korean(command: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words (usage, options, the -h help, its errors) in Korean too."""
+    from manual_backprop.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--help", "--lang", "ko"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("사용법: ") and "\n옵션:\n" in out and "도움말" in out, out
+    assert "usage" not in out and "show this help" not in out
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--no-such-option", "--lang", "ko"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert ": 오류: " in err and "--no-such-option" in err, err
+    with pytest.raises(SystemExit):
+        main([*command, "--no-such-option", "--lang", "en"])
+    assert "error: unrecognized arguments: --no-such-option" in capsys.readouterr().err

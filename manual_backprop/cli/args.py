@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from ..i18n import LANGUAGES, _, columns, language_from_env
 
-__all__ = ["HelpFormatter", "Parser", "UsageError", "add_language_option", "argparse_message",
-           "depth", "error_line", "language_of", "positive_float", "positive_int"]
+__all__ = ["ExitingParser", "HelpFormatter", "Parser", "UsageError", "add_language_option",
+           "argparse_message", "depth", "error_line", "language_of", "positive_float",
+           "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -199,3 +201,12 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(argparse_message(message))
+
+
+class ExitingParser(Parser):
+    """A ``Parser`` that reports a usage error as argparse does: the usage and the error line
+    on stderr, exit status 2 (for the commands that let argparse end them)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, error_line(self.prog, argparse_message(message)) + "\n")

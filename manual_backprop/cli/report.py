@@ -9,7 +9,6 @@ exact kernel disagrees anywhere.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -25,7 +24,7 @@ from reference.tolerances import max_relative_error
 from ..activations import ACTIVATIONS
 from ..backprop import gradients
 from ..i18n import _, columns
-from .args import add_language_option
+from .args import ExitingParser, add_language_option
 
 __all__ = ["Row", "main", "verify"]
 
@@ -156,7 +155,7 @@ def _print_table(rows: Sequence[Row]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = ExitingParser(
         prog="manual-backprop",
         description=_("Verify the hand-written backprop against jax.grad and finite "
                       "differences. Subcommands: explain, xor, check (see `manual-backprop "

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from ..i18n import _, columns
 from ..teaching.xor import X_XOR, Y_XOR, Run, initial_weights, train
 from ..validation import HIDDEN_ERRORS
-from .args import add_language_option, positive_float, positive_int
+from .args import ExitingParser, add_language_option, positive_float, positive_int
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ExitingParser(
         prog="manual-backprop xor",
         description=_("Train the XOR network of lecture 9-2 (2-N-1, sigmoid, no biases, full "
                       "batch) twice from the same initial weights: with the exact gradient and "
