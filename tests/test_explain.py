@@ -1,5 +1,6 @@
 """``manual-backprop explain``: the worked example's numbers, the text, the JSON, the file
-formats and their errors, and properties of the explanation on random networks."""
+formats and their errors, the text, help and errors in Korean (``--lang ko``), and properties of
+the explanation on random networks."""
 
 from __future__ import annotations
 
@@ -16,12 +17,24 @@ from hypothesis import given
 
 import manual_backprop as mb
 import reference
+from manual_backprop.activations import ACTIVATIONS
+from manual_backprop.cli import main as command
 from manual_backprop.cli.explain import main
+from manual_backprop.i18n import use_language
 from manual_backprop.teaching.explain import WORKED_EXAMPLE, explain_network, to_json
-from manual_backprop.teaching.explain_text import render
+from manual_backprop.teaching.explain_text import MAX_SAMPLES, render
 from manual_backprop.teaching.network_file import FileFormatError, load_network
 from reference import networks, rtol_for
-from tests.helpers import A1, DW1, DW2, Y_HAT, Z2, jax_sees_the_same_net_inputs, scale
+from tests.helpers import (
+    A1,
+    DW1,
+    DW2,
+    Y_HAT,
+    Z2,
+    jax_sees_the_same_net_inputs,
+    scale,
+    word_counts,
+)
 
 F64 = (np.dtype(np.float64),)
 _E2 = 1 - np.array(Y_HAT)                                   # E[2] = Y − Ŷ, with Y = [1, 1]ᵀ
@@ -208,6 +221,219 @@ def test_loader_raises_file_format_error(tmp_path: Path) -> None:
         load_network(_write(tmp_path, "a.json", {"weights": GOOD["weights"]}))
 
 
+# --- in Korean (--lang ko): the lecture's handout ----------------------------------------------
+def _explain(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The command as a user runs it (``manual_backprop.cli.main`` chooses the language)."""
+    status = command(["explain", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _english_words(text: str) -> set[str]:
+    """The English words ``word_counts`` counts (three letters or more, not part of a symbol)."""
+    tokens = re.findall(r"[\w.\-/\[\]]+", text)
+    return {t.rstrip(".") for t in tokens
+            if not t.startswith("-") and re.fullmatch(r"[A-Za-z]{3,}\.?", t)}
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)
+
+
+HANDOUT_ORDER = ["순전파", "순입력", "활성화 함수", "예측값", "오차함수", "출력층의 오차",
+                 "1단계", "경사하강법", "행렬 미분의 어려움 → 해결책", "2단계", "합성함수 미분법",
+                 "3단계", "4단계", "원소별 곱", "W[1] 의 오차함수 미분", "은닉층의 오차",
+                 "역전파의 가중치 조정", "학습률 α"]
+
+
+def test_the_korean_text_is_the_lecture_handout(capsys: pytest.CaptureFixture[str]) -> None:
+    status, korean, _ = _explain(["--lang", "ko"], capsys)
+    assert status == 0
+    ko, en = word_counts(korean)
+    assert ko >= 3 * en and ko >= 200, (ko, en)
+    # the slides' words, in the slides' order; no English gloss, no English sentence
+    position = 0
+    for term in HANDOUT_ORDER:              # each after the one before
+        assert term in korean[position:], f"{term} missing or out of the slides' order"
+        position = korean.index(term, position)
+    for gloss in ["(step", "(forward pass)", "(hidden", "(the chain rule)", "Backpropagation"]:
+        assert gloss not in korean, gloss
+    assert _english_words(korean) == {"sigmoid"}
+    # the same numbers, in the same places, as in English
+    _, english, _ = _explain(["--lang", "en"], capsys)
+    assert "1단계 (step 1)" in english and "학습률" not in english
+    assert _numbers(korean) == _numbers(english) and len(_numbers(korean)) > 100
+    assert korean.count("\n") == english.count("\n")
+
+
+def test_a_korean_locale_speaks_korean_without_lang(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _, korean, _ = _explain(["--lang", "ko"], capsys)
+    _, korean_json, _ = _explain(["--lang", "ko", "--json"], capsys)
+    _, english_json, _ = _explain(["--lang", "en", "--json"], capsys)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert _explain([], capsys)[1] == korean
+    assert _explain(["--lang", "en"], capsys)[1].startswith("역전파 2 (Backpropagation 2)")
+    # the JSON holds numbers and codes only: the same in both languages, keys and all
+    assert korean_json == english_json == _explain(["--json"], capsys)[1]
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: a Hangul syllable takes two."""
+    return sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in text)
+
+
+@pytest.mark.parametrize("narrow", [False, True], ids=["worked-example", "labels-wider"])
+def test_korean_labels_stay_above_their_matrices(tmp_path: Path, narrow: bool,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Side-by-side matrices and step 3's table are aligned by terminal columns, also where a
+    Korean label is wider than its matrix (one input: ΔW[1] is a single column)."""
+    net = {"weights": [[[0.5], [-0.3]], [[0.2, 0.7]]], "X": [[1.0]], "Y": [[1.0]]}
+    argv = ["--file", str(_write(tmp_path, "narrow.json", net))] if narrow else []
+    korean = _explain([*argv, "--lang", "ko"], capsys)[1].splitlines()
+    for label in ["E[1] 강의", "ΔW[1] 정확", "현재 W[1]"]:
+        i = next(i for i, line in enumerate(korean) if line.lstrip().startswith(label))
+        heads, row = korean[i], korean[i + 1]
+        starts = [m.start(1) for m in re.finditer(r"(?:^ *|   )(\[)", row)]
+        labels = [m.start(1) for m in re.finditer(r"(?:^ *|   )(\S)", heads)]
+        assert [_columns(heads[:c]) for c in labels] == [_columns(row[:c]) for c in starts], \
+            (heads, row)
+    head = next(i for i, line in enumerate(korean) if "세 인수의 곱" in line)
+    assert _columns(korean[head]) == _columns(korean[head + 1])            # right-aligned
+    assert _columns(korean[head][:korean[head].index("샘플") + 2]) == 4 + 8     # over "0"
+
+
+def _korean_file_text(tmp_path: Path, name: str, net: dict[str, Any], extra: list[str],
+                      capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    path = _write(tmp_path, name, net)
+    status, korean, err = _explain(["--file", str(path), *extra, "--lang", "ko"], capsys)
+    assert (status, err) == (0, "")
+    _, english, _ = _explain(["--file", str(path), *extra, "--lang", "en"], capsys)
+    ko, en = word_counts(korean)
+    assert ko >= 3 * max(en, 1) and ko >= 200, (ko, en)
+    assert _english_words(korean) <= set(ACTIVATIONS), _english_words(korean)
+    assert _numbers(korean) == _numbers(english)
+    return korean, english
+
+
+_RNG = np.random.default_rng(7)
+KOREAN_FILES: list[tuple[str, dict[str, Any], list[str], list[str]]] = [
+    ("two_samples.json", {**GOOD, "activation": ["tanh", "identity"], "alpha": 0.25}, [],
+     ["여러분의 신경망: 2-3-2", "샘플 m = 2개", "학습률 α = 0.25", "샘플마다 하나",
+      "샘플별 항의 합", "여기서는 두 정의가 같습니다"]),
+    ("deeper.json", {"weights": [_RNG.normal(size=shape).tolist()
+                                 for shape in [(3, 2), (4, 3), (2, 4)]],
+                     "X": _RNG.normal(size=(2, 3)).tolist(), "Y": [[1, 0, 1], [0, 1, 0]]},
+     ["--weight", "3,1"],
+     ["L = 3인 이 신경망", "1단계: W[3]", "4단계: ΔW[3]", "W[2] 의 오차함수 미분",
+      "W[1] 의 오차함수 미분", "강의 정의로 구한 ΔW[2] ≠ ∂E/∂W[2]", "j = 3, k = 1",
+      "W[3][1, 3]", "은닉층 노드 j와 출력층 노드 k"]),
+    ("one_layer.json", {"weights": [[[0.5, -0.2]]], "X": [[1, 0], [0, 1]], "Y": [[1, 0]]}, [],
+     ["L = 1이면 은닉층이 없으므로", "입력층 노드 j와 출력층 노드 k", "새 W[1] (두 정의 모두)"]),
+    ("many_samples.json", {**GOOD, "X": _RNG.normal(size=(2, MAX_SAMPLES + 2)).tolist(),
+                           "Y": _RNG.uniform(size=(2, MAX_SAMPLES + 2)).tolist()}, [],
+     ["(나머지 샘플 2개 생략)", "Δw_jk = 모든 샘플에 대한 합 ="]),
+]
+
+
+@pytest.mark.parametrize(("name", "net", "extra", "phrases"), KOREAN_FILES,
+                         ids=[f[0] for f in KOREAN_FILES])
+def test_korean_for_your_own_network(tmp_path: Path, name: str, net: dict[str, Any],
+                                     extra: list[str], phrases: list[str],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    korean, _ = _korean_file_text(tmp_path, name, net, extra, capsys)
+    for phrase in phrases:
+        assert phrase in korean, phrase
+
+
+def test_korean_without_jax() -> None:
+    ex = explain_network(WORKED_EXAMPLE["weights"], WORKED_EXAMPLE["X"], WORKED_EXAMPLE["Y"],
+                         j=2, k=1, with_jax=False)
+    with use_language("ko"):
+        korean = render(ex)
+    assert "(jax가 설치되어 있지 않아 jax.grad 열은 없습니다)" in korean
+    assert "j = 2, k = 1" in korean and _english_words(korean) == {"sigmoid"}
+    assert "(jax is not installed: no jax.grad column)" in render(ex)       # English by default
+
+
+def test_korean_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        command(["explain", "--help", "--lang", "ko"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for phrase in ["강의의 유도 과정(역전파 2, 1단계–4단계)을 숫자로", "여러분의 신경망",
+                   "학습률 α", "3단계에서 따라갈 마지막 층의 가중치 w_jk", "JSON 객체 하나로 출력"]:
+        assert phrase in " ".join(text.split()), phrase
+    ko, en = word_counts(text)                  # argparse's own words ("usage", ...) included
+    assert ko >= 2 * en, (ko, en)
+
+
+# the Korean of each bad file whose message is explain's own (the rest come from
+# manual_backprop/validation.py, shared with the Python API)
+KOREAN_FILE_ERRORS = {
+    "missing.json": "파일이 없습니다",
+    "net.txt": "알 수 없는 파일 형식 '.txt'; .json 또는 .npz 파일이어야 합니다",
+    "broken.json": "올바른 JSON이 아닙니다: 1번째 줄 30번째 열에서",
+    "latin1.json": "올바른 JSON이 아닙니다: UTF-8 텍스트 파일이 아닙니다",
+    "list.json": "키 \"weights\", \"X\", \"Y\"를 가진 JSON 객체여야 하는데 list입니다",
+    "typo.json": "알 수 없는 키 'w1'; 키는",
+    "noY.json": "빠진 항목: Y. 신경망 파일에는 가중치, X, Y가 모두 있어야 합니다",
+    "empty.json": "\"weights\"가 비어 있습니다. 신경망에는 층이 하나 이상 있어야 합니다",
+    "garbage.npz": "올바른 .npz 파일이 아닙니다 (numpy.savez로 저장해야 합니다)",
+    "gap.npz": "가중치는 빠진 번호 없이 W1..WL이어야 하는데 W1, W3입니다",
+    "noweights.npz": "가중치가 없습니다: 배열 W1, W2, ..., WL이 있어야 합니다",
+    "extra.npz": "알 수 없는 배열 'b1'; 배열은 W1, W2, ..., WL, X, Y와",
+    "noext": "확장자가 없는 파일입니다. .json 또는 .npz 파일이어야 합니다",
+    "dir.json": "디렉터리입니다. .json 또는 .npz 파일이어야 합니다",
+    "weights.json": "\"weights\"는 행렬의 목록 [W1, W2, ...]이어야 하는데 int입니다",
+    "actnum.json": "\"activation\"은 이름 하나 또는 이름 2개의 목록이어야 하는데 3입니다",
+    "actint.npz": "`activation`은 문자열 배열이어야 하는데 dtype이 int64입니다",
+    "alpha2.npz": "`alpha`는 숫자 하나여야 하는데 모양이 (2,)인 배열입니다",
+    "object.npz": ".npz 파일을 읽을 수 없습니다: ",
+}
+_ONE = {"W1": np.ones((1, 2)), "X": np.ones((2, 1)), "Y": np.ones((1, 1))}
+KOREAN_BAD_FILES = [
+    *BAD_FILES, ("noext", "{}", ""), ("weights.json", {**GOOD, "weights": 3}, ""),
+    ("actnum.json", {**GOOD, "activation": 3}, ""),
+    ("actint.npz", {**_ONE, "activation": np.array([1])}, ""),
+    ("alpha2.npz", {**_ONE, "alpha": np.array([1.0, 2.0])}, ""),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), [b[:2] for b in KOREAN_BAD_FILES],
+                         ids=[b[0] for b in KOREAN_BAD_FILES])
+def test_a_bad_file_in_korean(tmp_path: Path, name: str, content: Any,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / name if content is None else _write(tmp_path, name, content)
+    status, out, err = _explain(["--file", str(path), "--lang", "ko"], capsys)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"manual-backprop explain: 오류: {path}: ") and err.count("\n") == 1
+    if name in KOREAN_FILE_ERRORS:
+        assert KOREAN_FILE_ERRORS[name] in err, err
+        assert word_counts(err)[0] >= 2
+
+
+def test_korean_special_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A directory, and an .npz file of Python objects (which needs pickle, never allowed)."""
+    (tmp_path / "dir.json").mkdir()
+    np.savez(tmp_path / "object.npz", W1=np.array([object()], dtype=object), allow_pickle=True)
+    for name in ("dir.json", "object.npz"):
+        status, _, err = _explain(["--file", str(tmp_path / name), "--lang", "ko"], capsys)
+        assert status == 2 and KOREAN_FILE_ERRORS[name] in err, err
+
+
+def test_korean_errors_of_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _explain(["--weight", "x", "--lang", "ko"], capsys)
+    assert (status, err) == (2, "manual-backprop explain: 오류: --weight에는 0,1처럼 정수 두 개 "
+                                "J,K를 주어야 합니다. 받은 값: 'x'\n")
+    status, _, err = _explain(["--weight", "1,2", "--lang", "ko"], capsys)
+    assert status == 2 and err == (
+        "manual-backprop explain: 오류: `j, k` = 1, 2인 가중치는 W[2]에 없습니다: W[2]의 모양이 "
+        "(2, 3)이므로 0 <= j < 3 (층 1의 노드), 0 <= k < 2 (층 2의 노드)이어야 합니다\n")
+    status, _, err = _explain(["--weight", "1,2", "--lang", "en"], capsys)
+    assert err.startswith("manual-backprop explain: error: `j, k` = 1, 2 is not a weight of W[2]")
+
+
 # --- properties on random networks -------------------------------------------------------------
 @given(networks(dtypes=F64, max_depth=4))
 def test_the_explained_hidden_errors_give_the_kernels_dW(net: reference.Network) -> None:
@@ -255,3 +481,18 @@ def test_json_files_round_trip_exactly(net: reference.Network) -> None:
     for a, b in zip([*loaded.weights, loaded.X, loaded.Y], [*net.weights, net.X, net.Y]):
         np.testing.assert_array_equal(a, b)
     assert loaded.activation == net.activations
+
+
+@given(networks(dtypes=F64, max_depth=4, max_batch=12))
+def test_the_korean_text_works_for_every_depth(net: reference.Network) -> None:
+    """Any depth, any number of samples: Korean with the same numbers as the English text,
+    and no English word but the activations' names."""
+    ex = explain_network(net.weights, net.X, net.Y, net.activations, 0.1, with_jax=False)
+    english = render(ex, default_example=False)
+    with use_language("ko"):
+        korean = render(ex, default_example=False)
+    assert _numbers(korean) == _numbers(english)
+    assert _english_words(korean) <= set(ACTIVATIONS)
+    for l in range(1, ex.L):
+        assert f"W[{l}] 의 오차함수 미분: ΔW[{l}]" in korean
+    assert f"4단계: ΔW[{ex.L}]" in korean

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from ..activations import ACTIVATIONS
+from ..i18n import _
 from ..teaching.explain import WORKED_EXAMPLE, explain_network, to_json
 from ..teaching.explain_text import render
 from ..teaching.network_file import FileFormatError, load_network
@@ -20,25 +21,29 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="manual-backprop explain",
-        description="Replay the lecture's derivation (역전파 2, steps 1–4) with numbers: by "
-                    "default on the worked example of lecture 8-3, or on your own network "
-                    "(--file).")
-    p.add_argument("--file", metavar="FILE", help="your network: a .json or .npz file with "
-                   "weights W1..WL, X and Y (format: docs/teaching.md)")
+        description=_("Replay the lecture's derivation (역전파 2, steps 1–4) with numbers: by "
+                      "default on the worked example of lecture 8-3, or on your own network "
+                      "(--file)."))
+    p.add_argument("--file", metavar="FILE", help=_("your network: a .json or .npz file with "
+                                                    "weights W1..WL, X and Y (format: "
+                                                    "docs/teaching.md)"))
     p.add_argument("--activation", metavar="NAME[,NAME...]",
-                   help=f"one of {', '.join(ACTIVATIONS)}, or L names separated by commas "
-                        "(default: the file's, else sigmoid)")
-    p.add_argument("--alpha", type=float, help="step size α (default: the file's, else 0.5)")
+                   help=_("one of {names}, or L names separated by commas (default: the "
+                          "file's, else sigmoid)").format(names=", ".join(ACTIVATIONS)))
+    p.add_argument("--alpha", type=float,
+                   help=_("step size α (default: the file's, else 0.5)"))
     p.add_argument("--weight", metavar="J,K", default="0,0",
-                   help="the weight w_jk of the last layer traced through step 3, counted from 0 "
-                        "(default 0,0; stored at W[L][K, J])")
-    p.add_argument("--json", action="store_true", help="print every quantity as one JSON object")
+                   help=_("the weight w_jk of the last layer traced through step 3, counted "
+                          "from 0 (default 0,0; stored at W[L][K, J])"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print every quantity as one JSON object"))
     add_language_option(p)
     return p
 
 
 def _error(message: str) -> int:
-    print(f"manual-backprop explain: error: {message}", file=sys.stderr)
+    print(_("manual-backprop explain: error: {message}").format(message=message),
+          file=sys.stderr)
     return 2
 
 
@@ -61,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         j, k = (int(i) for i in args.weight.split(","))
     except ValueError:
-        return _error(f"--weight must be two whole numbers J,K such as 0,1; got {args.weight!r}")
+        return _error(_("--weight must be two whole numbers J,K such as 0,1; got {weight!r}"
+                        ).format(weight=args.weight))
     try:
         ex = explain_network(data["weights"], data["X"], data["Y"], data["activation"],
                              data["alpha"], j, k)

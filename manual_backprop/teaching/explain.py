@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from ..activations import ACTIVATIONS
 from ..backprop import forward, gradients, loss, step
+from ..i18n import _
 from ..validation import HIDDEN_ERRORS, validate_activations, validate_alpha, validate_network
 
 __all__ = ["WORKED_EXAMPLE", "Explanation", "WeightTrace", "explain_network", "to_json"]
@@ -123,9 +124,11 @@ def explain_network(weights: Sequence[Any], X: Any, Y: Any,
     L = len(Ws)
     n_prev, n_out = Ws[-1].shape[1], Ws[-1].shape[0]
     if not (0 <= j < n_prev and 0 <= k < n_out):
-        raise ValueError(f"`j, k` = {j}, {k} is not a weight of W[{L}], which has shape "
-                         f"{Ws[-1].shape}: expected 0 <= j < {n_prev} (node of layer {L - 1}) "
-                         f"and 0 <= k < {n_out} (node of layer {L})")
+        raise ValueError(_("`j, k` = {j}, {k} is not a weight of W[{L}], which has shape "
+                           "{shape}: expected 0 <= j < {n_prev} (node of layer {prev}) and "
+                           "0 <= k < {n_out} (node of layer {L})"
+                           ).format(j=j, k=k, L=L, shape=Ws[-1].shape, n_prev=n_prev,
+                                    prev=L - 1, n_out=n_out))
 
     W = dict(enumerate(Ws, start=1))
     f = forward(Ws, X_, names)
