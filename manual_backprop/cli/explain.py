@@ -13,13 +13,13 @@ from ..i18n import _
 from ..teaching.explain import WORKED_EXAMPLE, explain_network, to_json
 from ..teaching.explain_text import render
 from ..teaching.network_file import FileFormatError, load_network
-from .args import add_language_option
+from .args import ExitingParser, add_language_option
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ExitingParser(
         prog="manual-backprop explain",
         description=_("Replay the lecture's derivation (역전파 2, steps 1–4) with numbers: by "
                       "default on the worked example of lecture 8-3, or on your own network "
