@@ -30,6 +30,8 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from manual_backprop.i18n import _
+
 from .jax_scope import x64
 from .tolerances import ACTIVATION_FD_RTOL, ACTIVATION_RTOL
 
@@ -63,20 +65,37 @@ class ActivationCheck:
         return self.ok
 
     def __str__(self) -> str:
-        verdict = "agrees with" if self.ok else "DISAGREES with"
-        lines = [f"{self.name}: g′ {verdict} {self.method} of g at {self.points} points "
-                 f"({self.dtype}); largest relative error {self.relative_error:.3g} "
-                 f"(allowed {self.rtol:g}) at z = {self.worst_z!r}: g′ = {self.got!r}, "
-                 f"expected {self.expected!r}"]
+        """The report, in the language of the output."""
+        if self.ok:
+            head = _("{name}: g′ agrees with {method} of g at {points} points ({dtype}); largest "
+                     "relative error {error:.3g} (allowed {rtol:g}) at z = {z}: g′ = {got}, "
+                     "expected {expected}")
+        else:
+            head = _("{name}: g′ DISAGREES with {method} of g at {points} points ({dtype}); "
+                     "largest relative error {error:.3g} (allowed {rtol:g}) at z = {z}: g′ = "
+                     "{got}, expected {expected}")
+        method = (_("finite differences") if self.method == "finite differences"
+                  else self.method)
+        lines = [head.format(name=self.name, method=method, points=self.points,
+                             dtype=self.dtype, error=self.relative_error, rtol=self.rtol,
+                             z=repr(self.worst_z), got=repr(self.got),
+                             expected=repr(self.expected))]
         for z, got, exp, rel in self.failures:
-            how = "where g and g′ are exactly 0" if rel > 1e100 else f"relative error {rel:.3g}"
-            lines.append(f"  z = {z!r}: g′(z) = {got!r}, expected {exp!r} ({how})")
+            if rel > 1e100:
+                text = _("z = {z}: g′(z) = {got}, expected {expected} (where g and g′ are "
+                         "exactly 0)")
+            else:
+                text = _("z = {z}: g′(z) = {got}, expected {expected} (relative error "
+                         "{error:.3g})")
+            lines.append("  " + text.format(z=repr(z), got=repr(got), expected=repr(exp),
+                                            error=rel))
         if len(self.failures) == 10:
-            lines.append("  ... (first 10 disagreements shown)")
+            lines.append("  " + _("... (first 10 disagreements shown)"))
         lines += [f"  {p}" for p in self.problems]
         if self.skipped:
-            lines.append(f"  skipped {len(self.skipped)} point(s) where g′ jumps inside the "
-                         f"difference stencil (a kink), e.g. z = {self.skipped[0]!r}")
+            lines.append("  " + _("skipped {n} point(s) where g′ jumps inside the difference "
+                                  "stencil (a kink), e.g. z = {z}").format(
+                                      n=len(self.skipped), z=repr(self.skipped[0])))
         return "\n".join(lines)
 
 
@@ -106,7 +125,7 @@ def _finite_difference(g: Callable[[Any], Any], z: F64) -> tuple[F64, NDArray[np
         return (gp - gm) / (hp + hm), (gp - g0) / hp - (g0 - gm) / hm
     h = _EPS ** (1 / 3)
     central, jump = d(h)
-    _, jump_half = d(h / 2)
+    _central_half, jump_half = d(h / 2)
     scale = np.abs(central) + np.abs(_numpy(g, z)) / np.maximum(1.0, np.abs(z)) + _TINY / _EPS
     smooth = np.abs(jump - 2 * jump_half) <= 0.25 * np.abs(jump)
     kink = (np.abs(jump) > 1e-3 * scale) & ~smooth
@@ -167,20 +186,21 @@ def check_activation(g: Any, g_prime: Callable[[Any], Any] | None = None, *,
             if expected is None:
                 expected, kink = _finite_difference(g, pts)
             g_values = _numpy(g, pts)
-    problems += list(dict.fromkeys(f"warning while evaluating: {w.category.__name__}: "
-                                   f"{w.message}" for w in caught))
+    problems += list(dict.fromkeys(_("warning while evaluating: {category}: {message}").format(
+        category=w.category.__name__, message=w.message) for w in caught))
     if got_raw.shape != pts.shape:
-        problems.append(f"g′ returned shape {got_raw.shape} for z of shape {pts.shape}; it must "
-                        f"be elementwise")
+        problems.append(_("g′ returned shape {shape} for z of shape {z_shape}; it must be "
+                          "elementwise").format(shape=got_raw.shape, z_shape=pts.shape))
         got_raw = np.broadcast_to(got_raw, pts.shape) if got_raw.size == 1 else np.full(
             pts.shape, np.nan)
     if got_raw.dtype != dt:
-        problems.append(f"g′ returned dtype {got_raw.dtype} for {dt} input (the kernel casts it "
-                        f"back to {dt})")
+        problems.append(_("g′ returned dtype {got} for {dtype} input (the kernel casts it back "
+                          "to {dtype})").format(got=got_raw.dtype, dtype=dt))
     got = got_raw.astype(np.float64)
     if not np.all(np.isfinite(got)):
         k = int(np.argmax(~np.isfinite(got)))
-        problems.append(f"g′ is not finite: g′({pts[k]!r}) = {got[k]!r}")
+        problems.append(_("g′ is not finite: g′({z}) = {value}").format(z=repr(pts[k]),
+                                                                        value=repr(got[k])))
 
     scale = np.abs(expected) + np.abs(g_values) / np.maximum(1.0, np.abs(pts)) + _TINY / _EPS
     rel = np.where(got == expected, 0.0, np.abs(got - expected) / scale)

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from manual_backprop.i18n import _, ngettext
+
 from .conventions import Convention
 from .strategies import Network
 from .tolerances import UPDATE_ROUNDING
@@ -28,6 +30,7 @@ __all__ = ["Call", "Failure", "Interpreted", "call", "interpret", "passes_alpha"
            "positional_parameters"]
 
 F64 = NDArray[np.float64]
+Arrays = list[NDArray[Any]]
 _EPS = float(np.finfo(np.float64).eps)
 
 
@@ -76,9 +79,6 @@ def passes_alpha(fn: Callable[..., Any], conv: Convention) -> bool:
     return conv.returns == "update" and n is not None and n > base
 
 
-Arrays = list[NDArray[Any]]
-
-
 def _in_layout(net: Network, conv: Convention
                ) -> tuple[Arrays, Arrays | None, NDArray[Any], NDArray[Any]]:
     """``net``'s arrays as ``conv`` passes them: views (transposed for layout="rows")."""
@@ -110,9 +110,7 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
             raise
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f" (at {frame.filename}:{frame.lineno}: {frame.line})" if frame.line else ""
-            out.failure = Failure("raised", f"Your function raised {type(exc).__name__}: "
-                                  f"{exc}{where}", exception=type(exc).__name__)
+            out.failure = Failure("raised", _raised(exc, frame), exception=type(exc).__name__)
     out.warnings = [str(w.message) for w in caught]
     named: list[tuple[str, Any, Any]] = [
         *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),
@@ -121,6 +119,15 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
     out.modified = [n for n, a, b in named if np.shape(a) != np.shape(b)
                     or not np.array_equal(a, b)]
     return out
+
+
+def _raised(exc: Exception, frame: traceback.FrameSummary) -> str:
+    """The message of an exception the function raised, with the line that raised it."""
+    if frame.line:
+        return _("Your function raised {name}: {error} (at {file}:{line}: {code})").format(
+            name=type(exc).__name__, error=exc, file=frame.filename, line=frame.lineno,
+            code=frame.line)
+    return _("Your function raised {name}: {error}").format(name=type(exc).__name__, error=exc)
 
 
 @dataclass
@@ -138,9 +145,14 @@ class Interpreted:
 
 
 def _what(conv: Convention, L: int) -> str:
+    """What the function should return, in words (the language of the output)."""
     prefix = "W" if conv.returns == "update" else "ΔW"
-    what = f"a list of L = {L} arrays [{prefix}[1], ..., {prefix}[{L}]]"
-    return f"a pair ({what}, the {L} {'b' if prefix == 'W' else 'Δb'}[l])" if conv.biases else what
+    what = _("a list of L = {L} arrays [{symbol}[1], ..., {symbol}[{L}]]").format(
+        L=L, symbol=prefix)
+    if not conv.biases:
+        return what
+    return _("a pair ({weights}, the {L} {symbol}[l])").format(
+        weights=what, L=L, symbol="b" if prefix == "W" else "Δb")
 
 
 def _from_dict(result: dict[Any, Any], conv: Convention, L: int
@@ -154,10 +166,13 @@ def _from_dict(result: dict[Any, Any], conv: Convention, L: int
                 return Ws, None
             if all(f"{bk}{l}" in result for l in range(1, L + 1)):
                 return Ws, [result[f"{bk}{l}"] for l in range(1, L + 1)]
-    want = " and ".join(f"{k}1..{k}{L}" for k in ([keys[0], bkeys[0]] if conv.biases
-                                                     else keys[:1]))
-    return (f"Your function returned a dict with keys {sorted(map(str, result))}; expected "
-            f"{want}")
+    found = sorted(map(str, result))
+    if conv.biases:
+        return _("Your function returned a dict with keys {keys}; expected {weights} and "
+                 "{biases}").format(keys=found, weights=f"{keys[0]}1..{keys[0]}{L}",
+                                    biases=f"{bkeys[0]}1..{bkeys[0]}{L}")
+    return _("Your function returned a dict with keys {keys}; expected {weights}").format(
+        keys=found, weights=f"{keys[0]}1..{keys[0]}{L}")
 
 
 def _split(result: Any, conv: Convention, L: int, got: Call
@@ -167,39 +182,58 @@ def _split(result: Any, conv: Convention, L: int, got: Call
         return list(got.weights), (list(got.biases) if got.biases is not None else None)
     if isinstance(result, dict):
         return _from_dict(result, conv, L)
-    if (isinstance(result, np.ndarray) and result.ndim != 3) or isinstance(result, (str, bytes)):
-        shape = f" of shape {result.shape}" if isinstance(result, np.ndarray) else ""
-        return (f"Your function returned one {type(result).__name__}{shape}; expected "
-                f"{_what(conv, L)}")
+    if isinstance(result, np.ndarray) and result.ndim != 3:
+        return _("Your function returned one {type} of shape {shape}; expected {expected}"
+                 ).format(type=type(result).__name__, shape=result.shape,
+                          expected=_what(conv, L))
+    if isinstance(result, (str, bytes)):
+        return _("Your function returned one {type}; expected {expected}").format(
+            type=type(result).__name__, expected=_what(conv, L))
     try:
         items = list(result)
     except TypeError:
-        return f"Your function returned {type(result).__name__}, not {_what(conv, L)}"
+        return _("Your function returned {type}, not {expected}").format(
+            type=type(result).__name__, expected=_what(conv, L))
     if conv.biases:
         if len(items) != 2 or any(isinstance(i, np.ndarray) and i.ndim != 3 for i in items):
-            return (f"Your function returned {len(items)} items; expected {_what(conv, L)}")
+            return _("Your function returned {n} items; expected {expected}").format(
+                n=len(items), expected=_what(conv, L))
         try:
             return list(items[0]), list(items[1])
         except TypeError:
-            return f"Your function returned a pair that is not two lists; expected {_what(conv, L)}"
+            return _("Your function returned a pair that is not two lists; expected {expected}"
+                     ).format(expected=_what(conv, L))
     return items, None
+
+
+def _how_many(symbol: str) -> str:
+    """The message for a function that returns the wrong number of arrays ``symbol``[l]."""
+    if symbol == "ΔW":
+        return _("Your function returned {n} arrays; expected L = {L} (ΔW[1], ..., ΔW[{L}], one "
+                 "per weight matrix)")
+    if symbol == "W":
+        return _("Your function returned {n} new weight arrays; expected L = {L} (W[1], ..., "
+                 "W[{L}], one per weight matrix)")
+    if symbol == "Δb":
+        return _("Your function returned {n} Δb arrays; expected L = {L} (Δb[1], ..., Δb[{L}], "
+                 "one per layer)")
+    return _("Your function returned {n} new bias arrays; expected L = {L} (b[1], ..., b[{L}], "
+             "one per layer)")
 
 
 def _arrays(items: Sequence[Any], symbol: str, expect: Sequence[tuple[int, ...]],
             out: Interpreted) -> list[NDArray[Any]] | None:
     L = len(expect)
     if len(items) != L:
-        what = {"ΔW": "", "W": "new weight ", "Δb": "Δb ", "b": "new bias "}[symbol]
-        out.failure = Failure("returned", f"Your function returned {len(items)} {what}arrays; "
-                              f"expected L = {L} ({symbol}[1], ..., {symbol}[{L}], one per "
-                              f"{'weight matrix' if symbol in ('ΔW', 'W') else 'layer'})")
+        out.failure = Failure("returned", _how_many(symbol).format(n=len(items), L=L))
         return None
     arrays = []
     for l, a in enumerate(items, start=1):
         arr = np.asarray(a)
         if arr.dtype.kind not in "fiu":
-            out.failure = Failure("returned", f"Your {symbol}[{l}] has dtype {arr.dtype}; "
-                                  f"expected real numbers (float64)")
+            out.failure = Failure("returned", _("Your {symbol}[{l}] has dtype {dtype}; expected "
+                                                "real numbers (float64)").format(
+                                                    symbol=symbol, l=l, dtype=arr.dtype))
             return None
         arrays.append(arr)
     return arrays
@@ -228,13 +262,15 @@ def interpret(got: Call, net: Network, conv: Convention) -> Interpreted:
     for l, (a, shape) in enumerate(zip(Ws, w_shapes), start=1):
         if a.shape != shape:
             dims = f"(n_{l - 1}, n_{l})" if rows else f"(n_{l}, n_{l - 1})"
-            out.failure = Failure("shape", f"Your {w_sym}[{l}] has shape {a.shape}; expected "
-                                  f"{shape}, the shape of W[{l}] {dims}")
+            out.failure = Failure("shape", _(
+                "Your {symbol}[{l}] has shape {shape}; expected {expected}, the shape of W[{l}] "
+                "{dims}").format(symbol=w_sym, l=l, shape=a.shape, expected=shape, dims=dims))
             return out
     for l, (a, shape) in enumerate(zip(bs or [], b_shapes), start=1):
         if a.shape != shape:
-            out.failure = Failure("shape", f"Your {b_sym}[{l}] has shape {a.shape}; expected "
-                                  f"{shape}, the shape of b[{l}]")
+            out.failure = Failure("shape", _(
+                "Your {symbol}[{l}] has shape {shape}; expected {expected}, the shape of b[{l}]"
+            ).format(symbol=b_sym, l=l, shape=a.shape, expected=shape))
             return out
     dW = [np.asarray(a.T if rows else a, dtype=np.float64) for a in Ws]
     db = None if bs is None else [np.asarray(a, dtype=np.float64).reshape(-1, 1) for a in bs]
@@ -257,8 +293,11 @@ def interpret(got: Call, net: Network, conv: Convention) -> Interpreted:
             bad = np.argwhere(~np.isfinite(a))
             if len(bad):
                 k, j = bad[0]
-                out.failure = Failure("nan", f"Your {symbol}[{l}] has {len(bad)} non-finite "
-                                      f"entr{'ies' if len(bad) > 1 else 'y'} "
-                                      f"({symbol}[{l}][k={k}, j={j}] = {a[k, j]})")
+                out.failure = Failure("nan", ngettext(
+                    "Your {symbol}[{l}] has {n} non-finite entry ({symbol}[{l}][k={k}, j={j}] "
+                    "= {value})",
+                    "Your {symbol}[{l}] has {n} non-finite entries ({symbol}[{l}][k={k}, "
+                    "j={j}] = {value})", len(bad)).format(symbol=symbol, l=l, n=len(bad), k=k,
+                                                          j=j, value=a[k, j]))
                 return out
     return out

@@ -23,6 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 import manual_backprop as mb
+from manual_backprop.i18n import N_, _
+from manual_backprop.i18n import _ as translated  # a constant marked N_, not extractable
 
 from .conventions import Convention
 from .evaluate import Outcome
@@ -36,18 +38,19 @@ PROBE_Z = (1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 50.0, 100.0,
 (1 + e^−z)² does (≈ 355), and the tails where 1 + e^z rounds to 1 (z < −37)."""
 
 STABLE = {
-    "sigmoid": "σ(z) = 1/(1 + e^−z) for z ≥ 0 and e^z/(1 + e^z) for z < 0 (one exp of −|z|, "
-               "never overflows; scipy.special.expit does this), and σ′ = σ(1 − σ) or "
-               "e^−|z|/(1 + e^−|z|)²",
-    "tanh": "np.tanh(z) (never overflows) and tanh′ = 1 − tanh(z)², or 4/(e^z + e^−z)² "
-            "written with e^−2|z|",
-    "softplus": "softplus(z) = max(z, 0) + log1p(e^−|z|) (np.logaddexp(0, z)) and "
-                "g′ = σ(z) computed as for sigmoid",
-    "relu": "relu(z) = max(z, 0) and relu′ = (z > 0): nothing to lose",
-    "leaky_relu": "max(z, 0.01 z) and g′ = 1 for z > 0, 0.01 for z < 0: nothing to lose",
-    "identity": "g(z) = z and g′ = 1: nothing to lose",
+    "sigmoid": N_("σ(z) = 1/(1 + e^−z) for z ≥ 0 and e^z/(1 + e^z) for z < 0 (one exp of −|z|, "
+                  "never overflows; scipy.special.expit does this), and σ′ = σ(1 − σ) or "
+                  "e^−|z|/(1 + e^−|z|)²"),
+    "tanh": N_("np.tanh(z) (never overflows) and tanh′ = 1 − tanh(z)², or 4/(e^z + e^−z)² "
+               "written with e^−2|z|"),
+    "softplus": N_("softplus(z) = max(z, 0) + log1p(e^−|z|) (np.logaddexp(0, z)) and "
+                   "g′ = σ(z) computed as for sigmoid"),
+    "relu": N_("relu(z) = max(z, 0) and relu′ = (z > 0): nothing to lose"),
+    "leaky_relu": N_("max(z, 0.01 z) and g′ = 1 for z > 0, 0.01 for z < 0: nothing to lose"),
+    "identity": N_("g(z) = z and g′ = 1: nothing to lose"),
 }
-"""A formula that keeps every digit for every finite z, per activation."""
+"""A formula that keeps every digit for every finite z, per activation (in English; the
+report shows it translated)."""
 
 
 def digits(error: float) -> float:
@@ -118,25 +121,27 @@ class CaveatLog:
         return bool(small) and all(1e-12 < e < 1e-3 for e in small)
 
     def lines(self, activation: str) -> list[str]:
-        """The report: what was lost where, and the formula that keeps every digit there."""
+        """The report: what was lost where, and the formula that keeps every digit there (in
+        the language of the output)."""
         out = []
         rounding = [c for c in self.search if c.kind == "rounding"]
         nonfinite = [c for c in self.search if c.kind == "nonfinite"]
         if rounding:
             worst = max(c.error for c in rounding)
-            out.append(f"rounding: on {len(rounding)} of the networks tried the relative error "
-                       f"exceeds 1e-10 (at most {worst:.2g}, {digits(worst):.0f} significant "
-                       f"digits kept); {_inputs(rounding)}")
+            out.append(_("rounding: on {n} of the networks tried the relative error exceeds "
+                         "1e-10 (at most {worst:.2g}, {kept:.0f} significant digits kept); "
+                         "{inputs}").format(n=len(rounding), worst=worst, kept=digits(worst),
+                                            inputs=_inputs(rounding)))
         if nonfinite:
-            out.append(f"NaN, ±inf or an overflow: on {len(nonfinite)} of the networks tried; "
-                       f"{_inputs(nonfinite)}")
+            out.append(_("NaN, ±inf or an overflow: on {n} of the networks tried; {inputs}")
+                       .format(n=len(nonfinite), inputs=_inputs(nonfinite)))
         if self.probe:
-            out.append("one weight, W[1] = [[z]] (then W[2] = [[1]]), X = [[1]]: "
-                       + _probe_text(self.probe))
+            out.append(_("one weight, W[1] = [[z]] (then W[2] = [[1]]), X = [[1]]: {digits}")
+                       .format(digits=_probe_text(self.probe)))
         if "float32" in self.kinds:
-            out.append("about 7 significant digits where float64 keeps 16: the function "
-                       "computes (or returns) float32; compute in float64")
-        out.append(f"stable: {STABLE[activation]}")
+            out.append(_("about 7 significant digits where float64 keeps 16: the function "
+                         "computes (or returns) float32; compute in float64"))
+        out.append(_("stable: {formula}").format(formula=translated(STABLE[activation])))
         return out
 
 
@@ -144,23 +149,28 @@ def _inputs(caveats: list[Caveat]) -> str:
     zs = [c.net_input for c in caveats]
     closest = min(zs, key=abs)
     signs = {z < 0 for z in zs if abs(z) > 10}
-    side = ("all of them with a net input below −10" if signs == {True} else
-            "all of them with a net input above 10" if signs == {False} else
-            "with net inputs on both sides")
     if all(abs(z) > 10 for z in zs):
-        return f"{side}; the least extreme z = {closest:.4g}"
-    return f"most extreme net inputs from z = {min(zs):.4g} to {max(zs):.4g}"
+        if signs == {True}:
+            text = _("all of them with a net input below −10; the least extreme z = {z:.4g}")
+        elif signs == {False}:
+            text = _("all of them with a net input above 10; the least extreme z = {z:.4g}")
+        else:
+            text = _("with net inputs on both sides; the least extreme z = {z:.4g}")
+        return text.format(z=closest)
+    return _("most extreme net inputs from z = {low:.4g} to {high:.4g}").format(
+        low=min(zs), high=max(zs))
 
 
 def _probe_text(points: list[tuple[float, float]]) -> str:
     lossy = sorted((z, e) for z, e in points if not e <= 1e-10)
     if not lossy:
-        return "every digit for every z tried (|z| from 1 to 1e4)"
-    shown = [f"z = {z:g}: {'NaN/inf' if not math.isfinite(e) else f'{e:.2g}'} "
-             f"({digits(e):.0f} digits)" for z, e in lossy]
+        return _("every digit for every z tried (|z| from 1 to 1e4)")
+    shown = [_("z = {z:g}: {error} ({kept:.0f} digits)").format(
+                 z=z, error="NaN/inf" if not math.isfinite(e) else f"{e:.2g}", kept=digits(e))
+             for z, e in lossy]
     if len(shown) > 8:
         shown = [*shown[:4], "…", *shown[-3:]]
-    return "digits lost at " + ", ".join(shown) + "; every digit elsewhere"
+    return _("digits lost at {points}; every digit elsewhere").format(points=", ".join(shown))
 
 
 def probe_networks(activation: str, conv: Convention) -> list[Network]:

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from manual_backprop.i18n import _, ngettext
+
 __all__ = ["HIDDEN_ERRORS", "LAYOUTS", "LOSSES", "RETURNS", "Convention", "convention"]
 
 LAYOUTS = ("columns", "rows")
@@ -71,21 +73,24 @@ class Convention:
         return " ".join(out)
 
     def phrases(self) -> list[str]:
-        """What this convention assumes, in words (empty for the lecture's)."""
+        """What this convention assumes, in words (empty for the lecture's), in the language of
+        the output."""
         out = []
         if self.layers is not None:
-            out.append(f"it handles L = {self.layers} layer{'s' * (self.layers > 1)} only")
+            out.append(ngettext("it handles L = {n} layer only", "it handles L = {n} layers only",
+                                self.layers).format(n=self.layers))
         if self.layout == "rows":
-            out.append("samples are rows (X is (m, n_0), W[l] is (n_{l−1}, n_l))")
+            out.append(_("samples are rows (X is (m, n_0), W[l] is (n_{l−1}, n_l))"))
         if self.loss == "mean":
-            out.append("the loss is averaged over the batch (E = ½·(1/m)·ΣΣ(y − ŷ)²)")
+            out.append(_("the loss is averaged over the batch (E = ½·(1/m)·ΣΣ(y − ŷ)²)"))
         if self.returns == "update":
-            out.append(f"it takes the step W := W − αΔW itself, with α = {self.step:g}")
+            out.append(_("it takes the step W := W − αΔW itself, with α = {alpha:g}")
+                       .format(alpha=self.step))
         if self.hidden_error == "lecture":
-            out.append("it uses the lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (not the "
-                       "gradient)")
+            out.append(_("it uses the lecture's hidden error E[l] = W[l+1]ᵀE[l+1] (not the "
+                         "gradient)"))
         if self.biases:
-            out.append("it takes biases: FUNC(weights, biases, X, Y) returning ΔW and Δb")
+            out.append(_("it takes biases: FUNC(weights, biases, X, Y) returning ΔW and Δb"))
         return out
 
 

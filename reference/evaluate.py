@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import manual_backprop as mb
+from manual_backprop.i18n import ngettext
 
 from .calling import Call, Failure, Interpreted, call, interpret
 from .conventions import Convention
@@ -140,7 +141,8 @@ def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted, k: 
     w = worst_mismatch([g], [e], [s], symbol)
     w = GradientMismatch(l, w.k, w.j, w.expected, w.got, w.relative_error, symbol)
     names = ", ".join(f"{sym}[{i}]" for _, i, sym, *_ in sorted(bad, key=lambda x: x[1]))
-    out.failure = Failure("mismatch", f"{names} differ{'s' if len(bad) == 1 else ''}", w)
+    out.failure = Failure("mismatch", ngettext("{names} differs", "{names} differ", len(bad))
+                          .format(names=names), w)
 
 
 def _severity(out: Outcome) -> str:
@@ -183,9 +185,10 @@ def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = Non
             out.got, out.got_db = got.dW, got.db
             _compare(out, net, conv, got, kink)
     if out.failure is None and out.modified:
-        s = "s" * (len(out.modified) > 1)
-        out.failure = Failure("modified", f"Your function changed its argument{s} "
-                              f"{', '.join(out.modified)} in place (its ΔW were right on this "
-                              f"network)")
+        out.failure = Failure("modified", ngettext(
+            "Your function changed its argument {names} in place (its ΔW were right on this "
+            "network)",
+            "Your function changed its arguments {names} in place (its ΔW were right on this "
+            "network)", len(out.modified)).format(names=", ".join(out.modified)))
     out.severity = _severity(out)
     return out

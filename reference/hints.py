@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from manual_backprop.i18n import _
+
 from .calling import Call, call, interpret, passes_alpha, positional_parameters
 from .conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS, Convention
 from .evaluate import evaluate, expected
@@ -49,9 +51,19 @@ class Hint:
         return self.convention.options()
 
     def __str__(self) -> str:
-        what = "the lecture's rule" if self.convention.hidden_error == "lecture" else "jax.grad"
-        return (f"Hint: it agrees with {what} if {' and '.join(self.convention.phrases())} "
-                f"(checked on {self.networks} networks): rerun with {self.options}")
+        """The hint line, in the language of the output (the options as they are)."""
+        phrases = self.convention.phrases()
+        conditions = phrases[0] if phrases else ""
+        for phrase in phrases[1:]:
+            conditions = _("{conditions} and {condition}").format(conditions=conditions,
+                                                                 condition=phrase)
+        if self.convention.hidden_error == "lecture":
+            text = _("Hint: it agrees with the lecture's rule if {conditions} (checked on "
+                     "{networks} networks): rerun with {options}")
+        else:
+            text = _("Hint: it agrees with jax.grad if {conditions} (checked on {networks} "
+                     "networks): rerun with {options}")
+        return text.format(conditions=conditions, networks=self.networks, options=self.options)
 
 
 def candidates(fn: Callable[..., Any], conv: Convention) -> list[Convention]:
@@ -79,7 +91,7 @@ def _tame_networks(activation: str, layers: int | None, biases: bool, seed: int,
                    ) -> list[Network]:
     rng = np.random.default_rng([seed, layers or 0, int(biases)])
     out = []
-    for _ in range(count):
+    for _network in range(count):
         L = layers or int(rng.integers(1, 5))
         n = rng.integers(1, 5, L + 1)
         m = int(rng.integers(1, 5))
@@ -99,7 +111,7 @@ def _estimated_alpha(fn: Callable[..., Any], net: Network, cand: Convention) -> 
     got = interpret(call(fn, net, trial), net, trial)
     if got.failure is not None or got.dW is None:
         return None
-    want, _ = expected(net, cand, "kernel")
+    want, _db = expected(net, cand, "kernel")
     ratios = [g[np.abs(e) > 1e-3 * np.abs(e).max()] / e[np.abs(e) > 1e-3 * np.abs(e).max()]
               for g, e in zip(got.dW, want) if np.abs(e).max() > 0]
     if not ratios:
