@@ -24,7 +24,6 @@ from numpy.typing import NDArray
 
 import manual_backprop as mb
 from manual_backprop.i18n import N_, _
-from manual_backprop.i18n import _ as translated  # a constant marked N_, not extractable
 
 from .conventions import Convention
 from .evaluate import Outcome
@@ -141,7 +140,7 @@ class CaveatLog:
         if "float32" in self.kinds:
             out.append(_("about 7 significant digits where float64 keeps 16: the function "
                          "computes (or returns) float32; compute in float64"))
-        out.append(_("stable: {formula}").format(formula=translated(STABLE[activation])))
+        out.append(_("stable: {formula}").format(formula=_(STABLE[activation])))
         return out
 
 

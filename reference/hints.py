@@ -53,6 +53,10 @@ class Hint:
     def __str__(self) -> str:
         """The hint line, in the language of the output (the options as they are)."""
         phrases = self.convention.phrases()
+        if not phrases:                          # the lecture's own convention fits
+            return _("Hint: it agrees with jax.grad in the lecture's own conventions (checked "
+                     "on {networks} networks): rerun without the convention options").format(
+                         networks=self.networks)
         conditions = phrases[0] if phrases else ""
         for phrase in phrases[1:]:
             conditions = _("{conditions} and {condition}").format(conditions=conditions,

@@ -194,6 +194,19 @@ def test_the_hint_of_every_convention_in_both_languages(conv: Convention, englis
     _korean(ko)
 
 
+def test_the_hint_when_the_lectures_own_convention_fits() -> None:
+    """Someone passed a convention option their function does not use: the hint says to drop
+    the options (it once read "agrees with jax.grad if  (...): rerun with ")."""
+    hint = Hint(Convention(), 21)
+    with use_language("en"):
+        assert str(hint) == ("Hint: it agrees with jax.grad in the lecture's own conventions "
+                             "(checked on 21 networks): rerun without the convention options")
+    with use_language("ko"):
+        ko = str(hint)
+    assert ko == ("힌트: 강의의 기본 규약으로 보면 jax.grad와 일치합니다(신경망 21개에서 확인). "
+                  "규약 옵션 없이 다시 실행하세요")
+
+
 def test_the_hints_of_the_catalogue_in_english_are_as_before() -> None:
     """Two hints exactly as /work/english_before shows them (the catalogue's conventions)."""
     with use_language("en"):
