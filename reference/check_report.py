@@ -1,6 +1,7 @@
 """The report of ``check``: a ``CheckResult`` as text in the lecture's notation (what
 ``str(result)`` and ``assert_backprop_correct`` show, and what the ``check`` command prints),
-and as Markdown for Jupyter (``CheckResult._repr_markdown_``)."""
+and as Markdown for Jupyter (``CheckResult._repr_markdown_``), both in the language current
+when they are made (``manual_backprop.i18n``: English, or Korean)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 import numpy as np
 
 import manual_backprop as mb
+from manual_backprop.i18n import _, ngettext
 
+from .compare import GradientMismatch
 from .tolerances import TAME_NET_INPUT, WRONG_RTOL, rtol_for
 
 __all__ = ["format_markdown", "format_result"]
@@ -21,12 +24,29 @@ def _array(a: Any) -> str:
     return text.replace("\n", "\n" + " " * 10)
 
 
+def _mismatch(m: GradientMismatch) -> str:
+    """The worst entry, as ``str(m)`` words it (``reference.compare``) in the current
+    language."""
+    if m.symbol == "Δb":
+        text = _("Δb[{layer}][k={k}] (the bias of node k of layer {layer}): expected "
+                 "{expected!r}, got {got!r}, relative error {error:.3g}")
+    else:
+        text = _("{symbol}[{layer}][k={k}, j={j}] (the weight w_jk from node j of layer "
+                 "{previous} to node k of layer {layer}): expected {expected!r}, got {got!r}, "
+                 "relative error {error:.3g}")
+    return text.format(symbol=m.symbol, layer=m.layer, previous=m.layer - 1, k=m.k, j=m.j,
+                       expected=m.expected, got=m.got, error=m.relative_error)
+
+
 def _network_lines(net: Any) -> list[str]:
     L, n = len(net.weights), net.widths
-    biases = "with biases" if net.biases is not None else "no biases"
-    lines = [f"Minimal failing network: L = {L}, widths n = {'-'.join(map(str, n))}, "
-             f"m = {net.m} sample{'s' * (net.m > 1)} (one per column), "
-             f"{net.activations[0]} in every layer, {biases}"]
+    biases = _("with biases") if net.biases is not None else _("no biases")
+    lines = [ngettext("Minimal failing network: L = {L}, widths n = {widths}, m = {m} sample "
+                      "(one per column), {activation} in every layer, {biases}",
+                      "Minimal failing network: L = {L}, widths n = {widths}, m = {m} samples "
+                      "(one per column), {activation} in every layer, {biases}", net.m
+                      ).format(L=L, widths="-".join(map(str, n)), m=net.m,
+                               activation=net.activations[0], biases=biases)]
     for l, W in enumerate(net.weights, start=1):
         lines.append(f"  W[{l}] = {_array(W)}    # (n_{l}, n_{l - 1}) = {W.shape}")
     for l, b in enumerate(net.biases or [], start=1):
@@ -34,7 +54,7 @@ def _network_lines(net: Any) -> list[str]:
     lines.append(f"  X = A[0] = {_array(net.X)}    # (n_0, m) = {net.X.shape}")
     lines.append(f"  Y = {_array(net.Y)}    # (n_L, m) = {net.Y.shape}")
     fwd = mb.forward(net.weights, net.X, net.activations, biases=net.biases)
-    lines.append("Forward pass:")
+    lines.append(_("Forward pass:"))
     for l in range(1, L + 1):
         hat = " = Ŷ" if l == L else ""
         lines.append(f"  Z[{l}] = {_array(fwd.Z[l])}    A[{l}]{hat} = {_array(fwd.A[l])}")
@@ -43,40 +63,43 @@ def _network_lines(net: Any) -> list[str]:
 
 def _head(result: Any) -> str:
     options = result.convention.options()
-    return (f"{result.activation}, float64, seed {result.seed}"
-            f"{', ' + options if options else ''}")
+    return (_("{activation}, float64, seed {seed}").format(activation=result.activation,
+                                                            seed=result.seed)
+            + (", " + options if options else ""))
 
 
 def _oracle(result: Any) -> str:
-    return ("the lecture's rule" if result.convention.hidden_error == "lecture"
+    return (_("the lecture's rule") if result.convention.hidden_error == "lecture"
             else "jax.grad")
 
 
 def _summary(result: Any) -> str:
     rtol = rtol_for(np.float64)
-    warned = (f"; numpy warned inside the function on {result.warned} of them" if result.warned
-              else "")
-    return (f"agrees with {_oracle(result)} on {result.networks} networks ({_head(result)}); "
-            f"largest relative error where it agrees {result.max_error:.2g} (tolerance "
-            f"{rtol:g}){warned}")
+    warned = (_("; numpy warned inside the function on {warned} of them").format(
+        warned=result.warned) if result.warned else "")
+    return _("agrees with {oracle} on {networks} networks ({head}); largest relative error "
+             "where it agrees {error:.2g} (tolerance {rtol:g}){warned}").format(
+        oracle=_oracle(result), networks=result.networks, head=_head(result),
+        error=result.max_error, rtol=rtol, warned=warned)
 
 
 def _caveat_lines(result: Any) -> list[str]:
-    strict = ("with --strict they are a failure" if not result.strict else
-              "a failure because of --strict")
-    return ([f"Numerical caveats: a correct formula losing digits in floating point, not wrong "
-             f"math ({strict}):"]
+    strict = (_("with --strict they are a failure") if not result.strict else
+              _("a failure because of --strict"))
+    return ([_("Numerical caveats: a correct formula losing digits in floating point, not "
+               "wrong math ({strict}):").format(strict=strict)]
             + [f"  - {line}" for line in result.caveats.lines(result.activation)])
 
 
 def _read_as(conv: Any) -> str:
     notes = []
     if conv.layout == "rows":
-        notes.append("transposed back from your rows layout")
+        notes.append(_("transposed back from your rows layout"))
     if conv.returns == "update":
-        notes.append(f"recovered from your update as (W − W_new)/α, α = {conv.step:g}")
+        notes.append(_("recovered from your update as (W − W_new)/α, α = {step:g}").format(
+            step=conv.step))
     if conv.loss == "mean":
-        notes.append("times m, from your mean loss")
+        notes.append(_("times m, from your mean loss"))
     return f" ({'; '.join(notes)})" if notes else ""
 
 
@@ -85,60 +108,68 @@ def format_result(result: Any) -> str:
     caveats, the full story (network, expected vs got, diagnosis, hint) if it is wrong."""
     rtol = rtol_for(np.float64)
     if result.verdict == "agrees":
-        return f"OK: {_summary(result)}"
+        return _("OK: {summary}").format(summary=_summary(result))
     if result.verdict == "agrees_with_caveats":
-        lead = "FAIL (--strict)" if result.strict else "OK, with numerical caveats"
-        return "\n".join([f"{lead}: {_summary(result)}", *_caveat_lines(result)])
+        lead = (_("FAIL (--strict): {summary}") if result.strict else
+                _("OK, with numerical caveats: {summary}"))
+        return "\n".join([lead.format(summary=_summary(result)), *_caveat_lines(result)])
     if result.network is None or result.outcome is None or result.outcome.failure is None:
-        return (f"FAIL: the function gave different results on the same network "
-                f"({_head(result)}): it is not deterministic (random numbers? state kept "
-                f"between calls?)")
+        return _("FAIL: the function gave different results on the same network ({head}): it "
+                 "is not deterministic (random numbers? state kept between calls?)").format(
+            head=_head(result))
     out, fail = result.outcome, result.outcome.failure
     if result.hint is not None:           # not wrong math: the convention was not the right one
         net = result.network
         return "\n".join([
-            f"FAIL: disagrees with {_oracle(result)} as called ({_head(result)}), on a network "
-            f"with L = {len(net.weights)}, widths {'-'.join(map(str, net.widths))}, m = {net.m}:",
-            f"  {fail.message}" + ("" if fail.mismatch is None else f": {fail.mismatch}"),
+            _("FAIL: disagrees with {oracle} as called ({head}), on a network with L = {L}, "
+              "widths {widths}, m = {m}:").format(
+                oracle=_oracle(result), head=_head(result), L=len(net.weights),
+                widths="-".join(map(str, net.widths)), m=net.m),
+            f"  {fail.message}" + ("" if fail.mismatch is None else
+                                   f": {_mismatch(fail.mismatch)}"),
             str(result.hint)])
-    lines = [f"FAIL: disagrees with {_oracle(result)} ({_head(result)}): found after "
-             f"{result.networks} network{'s' * (result.networks > 1)}, then shrunk by "
-             f"Hypothesis.", ""]
+    lines = [ngettext("FAIL: disagrees with {oracle} ({head}): found after {networks} network, "
+                      "then shrunk by Hypothesis.",
+                      "FAIL: disagrees with {oracle} ({head}): found after {networks} networks, "
+                      "then shrunk by Hypothesis.", result.networks).format(
+        oracle=_oracle(result), head=_head(result), networks=result.networks), ""]
     lines += _network_lines(result.network)
     if out.got is not None:
-        lines.append(f"Your ΔW{_read_as(result.convention)}:")
+        lines.append(_("Your ΔW{read_as}:").format(read_as=_read_as(result.convention)))
         lines += [f"  ΔW[{l}] = {_array(g)}" for l, g in enumerate(out.got, start=1)]
         lines += [f"  Δb[{l}] = {_array(g)}" for l, g in enumerate(out.got_db or [], start=1)]
     elif out.raw is not None:
-        lines.append("Your function returned:")
+        lines.append(_("Your function returned:"))
         lines += [f"  ΔW[{l}] = {_array(g)}" for l, g in enumerate(out.raw, start=1)]
     if out.expected is not None:
-        what = ("the lecture's rule E[l] = W[l+1]ᵀE[l+1]" if result.convention.hidden_error
-                == "lecture" else "jax.grad of E = ½ΣΣ(Y − Ŷ)² (ΔW[l] = ∂E/∂W[l])")
-        lines.append(f"{what}:")
+        lines.append(_("the lecture's rule E[l] = W[l+1]ᵀE[l+1]:")
+                     if result.convention.hidden_error == "lecture"
+                     else _("jax.grad of E = ½ΣΣ(Y − Ŷ)² (ΔW[l] = ∂E/∂W[l]):"))
         lines += [f"  ΔW[{l}] = {_array(e)}" for l, e in enumerate(out.expected, start=1)]
         lines += [f"  Δb[{l}] = {_array(e)}"
                   for l, e in enumerate(out.expected_db or [], start=1)]
     lines.append("")
     if fail.mismatch is not None:
-        lines.append(f"{fail.message}. The first layer that differs, going back from the output "
-                     f"as backprop does, is {fail.mismatch.symbol}[{fail.mismatch.layer}]; its "
-                     f"worst entry:")
-        lines.append(f"  {fail.mismatch}  (tolerance {rtol:g}; wrong math above "
-                     f"{WRONG_RTOL:g} where every net input |z| ≤ {TAME_NET_INPUT:g})")
+        lines.append(_("{message}. The first layer that differs, going back from the output as "
+                       "backprop does, is {symbol}[{layer}]; its worst entry:").format(
+            message=fail.message, symbol=fail.mismatch.symbol, layer=fail.mismatch.layer))
+        lines.append("  " + _("{entry}  (tolerance {rtol:g}; wrong math above {wrong:g} where "
+                              "every net input |z| ≤ {tame:g})").format(
+            entry=_mismatch(fail.mismatch), rtol=rtol, wrong=WRONG_RTOL, tame=TAME_NET_INPUT))
         if out.compared_from > 1:
-            lines.append(f"  (ΔW[1..{out.compared_from - 1}] not compared: a relu input there "
-                         f"is at its kink, where g′ is a convention)")
+            lines.append("  " + _("(ΔW[1..{last}] not compared: a relu input there is at its "
+                                  "kink, where g′ is a convention)").format(
+                last=out.compared_from - 1))
     else:
         lines.append(f"{fail.message}.")
     if result.diagnosis:
-        lines.append("Diagnosis:")
+        lines.append(_("Diagnosis:"))
         lines += [f"  - {d}" for d in result.diagnosis]
     else:
-        lines.append("Diagnosis: not one of the known patterns.")
+        lines.append(_("Diagnosis: not one of the known patterns."))
     if result.convention.hidden_error == "lecture":
-        lines.append("Note: the lecture's rule E[l] = W[l+1]ᵀE[l+1] is not the gradient: it "
-                     "drops g′(Z[l+1]) (see the docs: the hidden-error finding).")
+        lines.append(_("Note: the lecture's rule E[l] = W[l+1]ᵀE[l+1] is not the gradient: it "
+                       "drops g′(Z[l+1]) (see the docs: the hidden-error finding)."))
     if result.hint is not None:
         lines.append(str(result.hint))
     return "\n".join(lines)
@@ -162,20 +193,24 @@ def format_markdown(result: Any) -> str:
         return "\n".join([f"**{verdict[0]}**:{verdict[1] if len(verdict) > 1 else ''}", ""]
                          + [line.replace("  - ", "- ", 1) for line in text[1:]])
     net, out = result.network, result.outcome
-    parts = [f"**FAIL**: disagrees with {_oracle(result)} ({_head(result)}), found after "
-             f"{result.networks} networks and shrunk by Hypothesis.", "",
-             f"Minimal failing network: L = {len(net.weights)}, widths "
-             f"{'-'.join(map(str, net.widths))}, m = {net.m}, {net.activations[0]}", ""]
+    parts = [_("**FAIL**: disagrees with {oracle} ({head}), found after {networks} networks and "
+               "shrunk by Hypothesis.").format(oracle=_oracle(result), head=_head(result),
+                                               networks=result.networks), "",
+             _("Minimal failing network: L = {L}, widths {widths}, m = {m}, {activation}").format(
+                 L=len(net.weights), widths="-".join(map(str, net.widths)), m=net.m,
+                 activation=net.activations[0]), ""]
     for l, W in enumerate(net.weights, start=1):
         parts += [_md_matrix(f"W[{l}]", W), ""]
     parts += [_md_matrix("X", net.X), "", _md_matrix("Y", net.Y), ""]
     for l, (g, e) in enumerate(zip(out.got or [], out.expected or []), start=1):
-        parts += [_md_matrix(f"your ΔW[{l}]", g), "", _md_matrix(f"expected ΔW[{l}]", e), ""]
+        parts += [_md_matrix(_("your ΔW[{l}]").format(l=l), g), "",
+                  _md_matrix(_("expected ΔW[{l}]").format(l=l), e), ""]
     if out.failure is not None:
-        worst = f": {out.failure.mismatch}" if out.failure.mismatch is not None else ""
+        worst = (f": {_mismatch(out.failure.mismatch)}" if out.failure.mismatch is not None
+                 else "")
         parts += [f"{out.failure.message}{worst}", ""]
-    parts += ["**Diagnosis**:"] + ([f"- {d}" for d in result.diagnosis]
-                                   or ["- not one of the known patterns"])
+    parts += [_("**Diagnosis**:")] + ([f"- {d}" for d in result.diagnosis]
+                                      or ["- " + _("not one of the known patterns")])
     if result.hint is not None:
         parts += ["", f"**{result.hint}**"]
     return "\n".join(parts)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -39,6 +39,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 import manual_backprop as mb
+from manual_backprop.i18n import N_, _, use_language
+from manual_backprop.i18n import _ as translated  # a message marked N_ where it is defined
 
 from .strategies import Network
 from .tolerances import condition_scale, max_relative_error, rtol_for
@@ -50,53 +52,84 @@ Run = Callable[[Network], "list[F64] | None"]
 _RTOL = rtol_for(np.float64)
 _BASELINE: ContextVar[str] = ContextVar("baseline", default="exact")
 
-TEXT = {
-    "sign": "sign flipped: you return −∂E/∂W, the update direction +E·g′(Z)·Aᵀ; the gradient "
-            "is ΔW = −E·g′(Z)·Aᵀ with E = Y − Ŷ, and the step is W := W − αΔW",
-    "factor_2": "a factor 2: the gradient of ΣΣ(Y − Ŷ)², the loss without the ½ of "
-                "E = ½ΣΣ(Y − Ŷ)²",
-    "mean": "a factor 1/m: you average over the m samples; E = ½ΣΣ(Y − Ŷ)² sums over them",
-    "mse": "a factor 2/m: the gradient of the mean squared error (1/m)ΣΣ(Y − Ŷ)², not of "
-           "E = ½ΣΣ(Y − Ŷ)²",
-    "lecture_hidden_error": "the lecture's hidden error E[l] = W[l+1]ᵀE[l+1]: ΔW[L] is right, "
-                            "but the gradient needs E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1]))",
-    "no_output_g_prime": "missing g′ at the output: δ[L] = E[L] instead of E[L] ⊙ g′(Z[L])",
-    "no_hidden_g_prime": "missing g′ in the hidden layers: δ[l] = E[l] instead of "
-                         "E[l] ⊙ g′(Z[l]) for l < L",
-    "no_g_prime": "missing g′ in every layer: δ[l] = E[l] instead of E[l] ⊙ g′(Z[l])",
-    "g_prime_of_A": "g′ applied to A instead of Z: you use g′(A[l]) = g′(g(Z[l])) (for example "
-                    "sigmoid_prime(A) where sigmoid_prime(z) = σ(z)(1 − σ(z)))",
-    "derivative_of_Z": "g′ written in terms of A (σ′ = A(1 − A), tanh′ = 1 − A²) but "
-                       "evaluated at Z: σ′ = Z(1 − Z) or tanh′ = 1 − Z²",
-    "part_of_batch": "only part of the batch is used: your ΔW is the gradient of {which} "
-                     "(a loop that assigns dW = ... instead of dW += ..., or range(m − 1)?)",
-    "transposed": "ΔW[{l}] is transposed: you return A[l−1]·δ[l]ᵀ of shape (n_{{l−1}}, n_l); "
-                  "W[l] is (n_l, n_{{l−1}}), so ΔW[l] = −δ[l]·A[l−1]ᵀ",
-    "broadcast": "right for every single sample (m = 1) but not for the batch of m = {m}: the "
-                 "samples get mixed, typically an (m,) array broadcast against an (m, 1) one "
-                 "(Y.ravel() − Ŷ.T is an (m, m) matrix)",
-    "hidden_layers": "ΔW[L] is right but earlier layers are not: the error is propagated back "
-                     "wrongly (E[l−1] = W[l]ᵀ(E[l] ⊙ g′(Z[l])) with the forward pass's W[l])",
-    "modified_input": "your function changed its argument {which} in place (an update "
-                      "W[l] -= αΔW[l] before the error is propagated through W[l]?); backprop "
-                      "must use the weights of the forward pass and leave the caller's arrays",
-    "float32": "you return {dtypes} arrays for float64 inputs: computed in lower precision",
-    "overflow": "numpy warned inside your function ({warnings}): an exp that overflows for "
-                "large |z| (compute σ from e = exp(−|z|), never exp(−z) of a large −z)",
+TEXT = {         # marked N_: translated where they are printed (``Text``)
+    "sign": N_("sign flipped: you return −∂E/∂W, the update direction +E·g′(Z)·Aᵀ; the "
+               "gradient is ΔW = −E·g′(Z)·Aᵀ with E = Y − Ŷ, and the step is W := W − αΔW"),
+    "factor_2": N_("a factor 2: the gradient of ΣΣ(Y − Ŷ)², the loss without the ½ of "
+                   "E = ½ΣΣ(Y − Ŷ)²"),
+    "mean": N_("a factor 1/m: you average over the m samples; E = ½ΣΣ(Y − Ŷ)² sums over them"),
+    "mse": N_("a factor 2/m: the gradient of the mean squared error (1/m)ΣΣ(Y − Ŷ)², not of "
+              "E = ½ΣΣ(Y − Ŷ)²"),
+    "lecture_hidden_error": N_("the lecture's hidden error E[l] = W[l+1]ᵀE[l+1]: ΔW[L] is "
+                               "right, but the gradient needs "
+                               "E[l] = W[l+1]ᵀ(E[l+1] ⊙ g′(Z[l+1]))"),
+    "no_output_g_prime": N_("missing g′ at the output: δ[L] = E[L] instead of "
+                            "E[L] ⊙ g′(Z[L])"),
+    "no_hidden_g_prime": N_("missing g′ in the hidden layers: δ[l] = E[l] instead of "
+                            "E[l] ⊙ g′(Z[l]) for l < L"),
+    "no_g_prime": N_("missing g′ in every layer: δ[l] = E[l] instead of E[l] ⊙ g′(Z[l])"),
+    "g_prime_of_A": N_("g′ applied to A instead of Z: you use g′(A[l]) = g′(g(Z[l])) (for "
+                       "example sigmoid_prime(A) where sigmoid_prime(z) = σ(z)(1 − σ(z)))"),
+    "derivative_of_Z": N_("g′ written in terms of A (σ′ = A(1 − A), tanh′ = 1 − A²) but "
+                          "evaluated at Z: σ′ = Z(1 − Z) or tanh′ = 1 − Z²"),
+    "part_of_batch": N_("only part of the batch is used: your ΔW is the gradient of {which} "
+                        "(a loop that assigns dW = ... instead of dW += ..., or range(m − 1)?)"),
+    "transposed": N_("ΔW[{l}] is transposed: you return A[l−1]·δ[l]ᵀ of shape "
+                     "(n_{{l−1}}, n_l); W[l] is (n_l, n_{{l−1}}), so ΔW[l] = −δ[l]·A[l−1]ᵀ"),
+    "broadcast": N_("right for every single sample (m = 1) but not for the batch of m = {m}: "
+                    "the samples get mixed, typically an (m,) array broadcast against an "
+                    "(m, 1) one (Y.ravel() − Ŷ.T is an (m, m) matrix)"),
+    "hidden_layers": N_("ΔW[L] is right but earlier layers are not: the error is propagated "
+                        "back wrongly (E[l−1] = W[l]ᵀ(E[l] ⊙ g′(Z[l])) with the forward pass's "
+                        "W[l])"),
+    "modified_input": N_("your function changed its argument {which} in place (an update "
+                         "W[l] -= αΔW[l] before the error is propagated through W[l]?); "
+                         "backprop must use the weights of the forward pass and leave the "
+                         "caller's arrays"),
+    "float32": N_("you return {dtypes} arrays for float64 inputs: computed in lower precision"),
+    "overflow": N_("numpy warned inside your function ({warnings}): an exp that overflows for "
+                   "large |z| (compute σ from e = exp(−|z|), never exp(−z) of a large −z)"),
 }
+"""The explanation of each key, in English (``Diagnosis.text``); ``str(diagnosis)`` is in the
+language current when it is printed (``manual_backprop.i18n``)."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message shown in the language current when it is printed: an English message marked
+    for translation (``N_``) and the values of its placeholders (a value that is a ``Text`` is
+    translated too)."""
+
+    msgid: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def __str__(self) -> str:
+        return translated(self.msgid).format(
+            **{k: str(v) if isinstance(v, Text) else v for k, v in self.fields})
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """One recognised pattern: ``key`` (see the module doc), the explanation, and whether it
-    also held on the confirmation networks (False: seen on the minimal network only)."""
+    """One recognised pattern: ``key`` (see the module doc), the explanation (``text``, in
+    English), and whether it also held on the confirmation networks (False: seen on the
+    minimal network only). ``str(diagnosis)`` is the explanation in the current language."""
 
     key: str
     text: str
     confirmed: bool = True
+    message: Text | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        return self.text if self.confirmed else f"on this network, {self.text}"
+        text = self.text if self.message is None else str(self.message)
+        return text if self.confirmed else _("on this network, {text}").format(text=text)
+
+
+def _found(key: str, confirmed: bool = True, **fields: Any) -> Diagnosis:
+    """The diagnosis ``key`` with the values of its placeholders."""
+    message = Text(TEXT[key], tuple(fields.items()))
+    with use_language("en"):
+        text = str(message)
+    return Diagnosis(key, text, confirmed, message)
 
 
 def _ones(Z: F64) -> F64:
@@ -133,9 +166,9 @@ def _grad(net: Network, activations: Sequence[Any], hidden: str | None = None
 
 
 def _batch_patterns(m: int) -> dict[str, list[int]]:
-    return {"the first sample only": [0], "the last sample only": [m - 1],
-            "all samples but the last": list(range(m - 1)),
-            "all samples but the first": list(range(1, m))}
+    return {N_("the first sample only"): [0], N_("the last sample only"): [m - 1],
+            N_("all samples but the last"): list(range(m - 1)),
+            N_("all samples but the first"): list(range(1, m))}
 
 
 def _part(net: Network, cols: Sequence[int], scale: list[F64]) -> tuple[list[F64], list[F64]]:
@@ -180,14 +213,15 @@ def confirmation_networks(activation: str) -> list[Network]:
     return out
 
 
-def _which(net: Network, got: Sequence[F64]) -> str | None:
+def _which(net: Network, got: Sequence[F64]) -> Text | None:
     """A proper subset of the samples whose gradient ``got`` is (None if none, m ≤ 8)."""
     if not 1 < net.m <= 8:
         return None
     for size in range(1, net.m):
         for cols in combinations(range(net.m), size):
             if _matches(got, _grad(_subset(net, cols), net.activations)):
-                return f"the samples {list(cols)} (columns of X) of the m = {net.m}"
+                return Text(N_("the samples {columns} (columns of X) of the m = {m}"),
+                            (("columns", list(cols)), ("m", net.m)))
     return None
 
 
@@ -195,14 +229,12 @@ def _notes(modified: Sequence[str], dtypes: Sequence[str], warnings: Sequence[st
            ) -> list[Diagnosis]:
     out = []
     if modified:
-        out.append(Diagnosis("modified_input",
-                             TEXT["modified_input"].format(which=", ".join(modified))))
+        out.append(_found("modified_input", which=", ".join(modified)))
     low = sorted({d for d in dtypes if d != "float64"})
     if low:
-        out.append(Diagnosis("float32", TEXT["float32"].format(dtypes="/".join(low))))
+        out.append(_found("float32", dtypes="/".join(low)))
     if any("overflow" in w for w in warnings):
-        out.append(Diagnosis("overflow", TEXT["overflow"].format(
-            warnings="; ".join(sorted(set(warnings))))))
+        out.append(_found("overflow", warnings="; ".join(sorted(set(warnings)))))
     return out
 
 
@@ -242,14 +274,14 @@ def _diagnose(net: Network, got: Sequence[F64] | None, run: Run,
         for l, (r, e, s) in enumerate(zip(raw, exact, scale), start=1):
             if (r.shape != e.shape and r.T.shape == e.shape
                     and max_relative_error([r.T], [e], [s]) <= _RTOL):
-                found.append(Diagnosis("transposed", TEXT["transposed"].format(l=l)))
+                found.append(_found("transposed", l=l))
     if not found and not right and net.m > 1 and _right_per_sample(net, run):
-        found.append(Diagnosis("broadcast", TEXT["broadcast"].format(m=net.m)))
+        found.append(_found("broadcast", m=net.m))
     symptom: list[Diagnosis] = []     # a symptom, not a cause: after the notes, which are evidence
     if not found and not right and got is not None and len(net.weights) > 1:
         exact, scale = _grad(net, net.activations)
         if max_relative_error(got[-1:], exact[-1:], scale[-1:]) <= _RTOL:
-            symptom.append(Diagnosis("hidden_layers", TEXT["hidden_layers"]))
+            symptom.append(_found("hidden_layers"))
     return found + _notes(modified, dtypes, warnings) + symptom
 
 
@@ -265,17 +297,15 @@ def _right_per_sample(net: Network, run: Run) -> bool:
 def _variant_diagnoses(net: Network, got: Sequence[F64], run: Run) -> list[Diagnosis]:
     candidates = [k for k, v in variants(net).items() if _matches(got, v)]
     if not candidates:
-        which = _which(net, got)
-        return ([] if which is None else
-                [Diagnosis("part_of_batch", TEXT["part_of_batch"].format(which=which), False)])
+        samples = _which(net, got)
+        return [] if samples is None else [_found("part_of_batch", False, which=samples)]
     others = [(n, run(n)) for n in confirmation_networks(net.activations[0])]
     checked = [(variants(n), g) for n, g in others if g is not None]
     out = []
     for key in candidates:
-        base, _, which = key.partition(":")
-        text = TEXT[base].format(which=which) if which else TEXT[base]
+        base, colon, which = key.partition(":")         # part_of_batch:<which samples>
         ok = bool(checked) and all(key not in v or _matches(g, v[key]) for v, g in checked)
-        out.append(Diagnosis(base, text, ok))
+        out.append(_found(base, ok, which=Text(which)) if colon else _found(base, ok))
     confirmed = [d for d in out if d.confirmed]
     if confirmed or not all(np.all(g == 0) for g in got):
         return confirmed or out

@@ -305,3 +305,301 @@ def test_a_notebook_is_checked_without_running_its_long_cells(
     assert main([str(path), "--function", "backprop", "--max-examples", "20", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["verdict"] == "agrees" and len(report["skipped_cells"]) == 3
+
+
+# -- in Korean (--lang ko, or a Korean locale): the report, the diagnosis, the command line ---
+
+def _command(argv: list[str], code: int, capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``python -m manual_backprop ARGV`` prints (stdout, or stderr for a usage error),
+    run in this process; its exit status must be ``code``."""
+    from manual_backprop.cli import main as manual_backprop
+
+    assert manual_backprop(argv) == code
+    captured = capsys.readouterr()
+    return captured.out if code != 2 else captured.err
+
+
+def _korean(text: str, ratio: float = 2.0) -> bool:
+    """At least ``ratio`` times as many Korean words as English ones (tests/helpers.py), and
+    some Korean."""
+    from tests.helpers import word_counts
+
+    ko, en = word_counts(text)
+    return ko > 0 and ko >= ratio * en
+
+
+# what the report of this area says in English (the failure message, the hint and the caveats
+# come from other modules: reference/evaluate.py, hints.py, caveats.py, ko/check_details.po)
+ENGLISH_REPORT = ("FAIL", "disagrees with", "as called", "Minimal failing network",
+                  "Forward pass:", "Your ΔW:", "Your function returned:", "jax.grad of E",
+                  "The first layer that differs", "its worst entry", "(tolerance", "Diagnosis",
+                  "Reproduce:", "not one of the known patterns", "(one per column)",
+                  "in every layer", "biases", "float64, seed", "the weight w_jk from",
+                  "relative error", "on this network, ", "then shrunk", "found after", "widths")
+OTHER_CATALOGUE = (ROOT / "manual_backprop" / "i18n" / "ko" / "check_details.po").is_file()
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=_ids)
+def test_check_speaks_korean_on_every_buggy_function(
+        path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check FILE:backprop --lang ko``: exit 1, the verdict, the minimal network, the forward
+    pass, the worst entry, every diagnosis and the reproduce line in Korean (each diagnosis
+    line with three times as many Korean words as English ones, the lines of this report
+    twice as many); a Korean locale gives the same output without --lang."""
+    target = f"{path}:backprop"
+    korean = _command(["check", target, "--lang", "ko"], 1, capsys)
+    lines = korean.splitlines()
+    assert lines[0].startswith("실패: ")
+    assert "jax.grad의 결과와 다릅니다 (sigmoid, float64, 시드 0)" in lines[0]
+    assert lines[-1].startswith(f"같은 결과를 다시 보려면 다음을 실행하십시오: python -m "
+                                f"manual_backprop check {target} --activation ")
+    hinted = lines[0].startswith("실패: 지금 호출한 방식으로는 ")       # the hint replaces the rest
+    if hinted:
+        assert "\n진단:" not in korean and "가는 가중치 w_jk): 기대값 " in lines[1]
+    else:
+        assert "\n최소 반례 신경망: L = " in korean and "\n순전파:\n" in korean
+        at = next(i for i, line in enumerate(lines) if line.startswith("진단:"))
+        diagnosis = [lines[at]] if lines[at] != "진단:" else [
+            line for line in lines[at + 1:] if line.startswith("  - ")]
+        assert diagnosis and all(_korean(line, 3.0) for line in diagnosis), diagnosis
+    for english in ENGLISH_REPORT:
+        assert english not in korean, english
+    own = [line for line in lines if not line.startswith(("Your ", "Hint:"))]   # if English
+    assert _korean("\n".join(own), 3.0), own
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert _command(["check", target], 1, capsys) == korean
+
+
+@pytest.mark.xfail(not OTHER_CATALOGUE, reason="the hint and the failure messages are "
+                   "translated in ko/check_details.po (reference/hints.py, evaluate.py)")
+@pytest.mark.parametrize("path", BUGGY, ids=_ids)
+def test_check_prints_twice_as_many_korean_words_on_every_buggy_function(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The measure of the issue, on the whole output: Korean words ≥ 2 × English words."""
+    from tests.helpers import word_counts
+
+    korean = _command(["check", f"{path}:backprop", "--lang", "ko"], 1, capsys)
+    ko, en = word_counts(korean)
+    assert ko >= 2 * en, (ko, en, korean)
+
+
+def test_a_report_is_in_the_language_current_when_it_is_printed() -> None:
+    """One result, two languages: ``str`` and the Markdown of Jupyter follow the current
+    language (English unchanged); the diagnosis keys stay the same."""
+    from manual_backprop.i18n import use_language
+
+    mod = _module(CATALOGUE / "buggy" / "sign_flipped.py")
+    result = check_backprop(mod.backprop, mod.ACTIVATION)
+    english, markdown = str(result), result._repr_markdown_()
+    with use_language("ko"):
+        korean, korean_md = str(result), result._repr_markdown_()
+    assert english.startswith("FAIL: disagrees with jax.grad (sigmoid, float64, seed 0)")
+    assert "Diagnosis:\n  - sign flipped: you return" in english
+    assert str(result) == english and result._repr_markdown_() == markdown
+    assert _korean(korean) and "진단:\n  - 부호가 반대입니다: " in korean
+    assert "1층의 노드 j에서 2층의 노드 k로 가는 가중치 w_jk): 기대값 0.0625, 실제 값 -0.0625, " \
+           "상대 오차 0.667  (허용 오차 1e-10." in korean
+    assert _korean(korean_md) and korean_md.startswith("**실패**: jax.grad의 결과와 다릅니다")
+    assert "**진단**:\n- 부호가 반대입니다" in korean_md
+    assert "| 작성한 함수의 ΔW[1] | j=0" in korean_md
+    assert "최소 반례 신경망: L = 2, 층별 노드 수 1-1-1, 샘플 m = 1개" in korean_md
+    assert "| 기대값 ΔW[2] | j=0" in korean_md
+    assert [d.key for d in result.diagnosis] == ["sign"]
+    assert result.diagnosis[0].text == str(result.diagnosis[0])      # English by default
+
+
+def test_every_other_report_speaks_korean_too() -> None:
+    """OK, OK with caveats, FAIL with --strict, not deterministic, a hint, the lecture's rule,
+    a layer not compared, and the Markdown of an OK: each in Korean when asked."""
+    from manual_backprop.i18n import use_language
+
+    ok = check_backprop(_right, max_examples=20)
+    caveat = check_backprop(lambda W, X, Y: [g.astype(np.float32) for g in _right(W, X, Y)],
+                            max_examples=50)
+    strict = check_backprop(lambda W, X, Y: [g.astype(np.float32) for g in _right(W, X, Y)],
+                            max_examples=50, strict=True)
+    flaky = check_backprop(_flaky, max_examples=50)
+    rows = _module(CATALOGUE / "conventions" / "rows_layout.py")
+    hinted = check_backprop(rows.backprop, rows.ACTIVATION)
+    sign = _module(CATALOGUE / "buggy" / "sign_flipped.py")
+    lecture = check_backprop(sign.backprop, sign.ACTIVATION, hidden_error="lecture")
+    kink = check_backprop(sign.backprop, sign.ACTIVATION)
+    assert kink.outcome is not None
+    kink.outcome.compared_from = 2
+    with use_language("ko"):
+        texts = {name: str(r) for name, r in [("ok", ok), ("caveat", caveat),
+                                             ("strict", strict), ("flaky", flaky),
+                                             ("hinted", hinted), ("lecture", lecture),
+                                             ("kink", kink)]}
+        ok_md, caveat_md = ok._repr_markdown_(), caveat._repr_markdown_()
+    assert texts["ok"].startswith("통과: 신경망 20개에서 jax.grad의 결과와 일치합니다 (sigmoid, "
+                                  "float64, 시드 0). 일치한 값의 최대 상대 오차는 ")
+    assert _korean(texts["ok"]) and "\n" not in texts["ok"]
+    assert texts["caveat"].startswith("통과, 수치적 주의 있음: 신경망 50개에서")
+    assert "\n수치적 주의: 수식은 맞지만 " in texts["caveat"]
+    assert "(--strict를 주면 실패로 처리합니다):" in texts["caveat"]
+    assert texts["strict"].startswith("실패 (--strict): ")
+    assert "(--strict를 주었으므로 실패입니다):" in texts["strict"]
+    assert texts["flaky"].startswith("실패: 같은 신경망에서 함수의 결과가 호출할 때마다 다릅니다")
+    assert _korean(texts["flaky"])
+    assert texts["hinted"].startswith("실패: 지금 호출한 방식으로는 jax.grad의 결과와 다릅니다")
+    assert "강의의 규칙 E[l] = W[l+1]ᵀE[l+1]로 구한 값:" in texts["lecture"]
+    assert texts["lecture"].startswith("실패: 강의 규칙의 결과와 다릅니다 (sigmoid, ")
+    assert "참고: 강의의 규칙 E[l] = W[l+1]ᵀE[l+1]은 기울기가 아닙니다." in texts["lecture"]
+    assert "  (ΔW[1..1]는 비교하지 않았습니다: " in texts["kink"]
+    assert ok_md.startswith("**통과**: 신경망 20개에서") and _korean(ok_md)
+    assert caveat_md.startswith("**통과, 수치적 주의 있음**: ")
+    for text in texts.values():
+        assert "FAIL" not in text and "OK" not in text and "Diagnosis" not in text
+
+
+def test_the_worst_entry_in_english_is_the_comparison_s_own_words() -> None:
+    """The report words the worst entry itself (to translate it); in English it is exactly
+    ``str`` of ``reference.compare.GradientMismatch``."""
+    from manual_backprop.i18n import use_language
+    from reference.check_report import _mismatch
+    from reference.compare import GradientMismatch
+
+    for m in (GradientMismatch(2, 1, 0, 0.0625, -0.0625, 0.6666, "ΔW"),
+              GradientMismatch(1, 0, 0, 1e-17, 3.0, 1.0, "Δb")):
+        assert _mismatch(m) == str(m)
+        with use_language("ko"):
+            assert _korean(_mismatch(m)) and "기대값" in _mismatch(m)
+
+
+def test_the_conventions_a_report_read_as_are_named_in_korean() -> None:
+    from manual_backprop.i18n import use_language
+    from reference.check_report import _read_as
+    from reference.conventions import Convention
+
+    conv = Convention(layout="rows", returns="update", alpha=0.5, loss="mean")
+    assert _read_as(conv) == (" (transposed back from your rows layout; recovered from your "
+                              "update as (W − W_new)/α, α = 0.5; times m, from your mean loss)")
+    with use_language("ko"):
+        assert _read_as(conv) == (" (행 단위 배치(rows)에서 다시 전치함; 가중치 조정 결과에서 "
+                                  "(W − W_new)/α로 되살림, α = 0.5; 평균 오차함수이므로 m을 곱함)")
+
+
+def _every_diagnosis() -> list[Any]:
+    from reference.diagnose import TEXT, Text, _found
+
+    fields = {"part_of_batch": {"which": Text("the last sample only")}, "transposed": {"l": 2},
+              "broadcast": {"m": 3}, "modified_input": {"which": "W[1], X"},
+              "float32": {"dtypes": "float32"},
+              "overflow": {"warnings": "overflow encountered in exp"}}
+    out = [_found(key, **fields.get(key, {})) for key in TEXT]
+    samples = Text("the samples {columns} (columns of X) of the m = {m}", (("columns", [0, 2]),
+                                                                          ("m", 3)))
+    return [*out, _found("part_of_batch", False, which=samples), _found("sign", False),
+            *(_found("part_of_batch", which=Text(w)) for w in (
+                "the first sample only", "all samples but the last", "all samples but the first"))]
+
+
+def test_every_diagnosis_has_its_korean_text_and_keeps_its_english_one() -> None:
+    from manual_backprop.i18n import use_language
+    from reference.diagnose import TEXT
+
+    found = _every_diagnosis()
+    assert {d.key for d in found} == set(TEXT)
+    for d in found:
+        english = d.text if d.confirmed else f"on this network, {d.text}"
+        assert str(d) == english
+        with use_language("ko"):
+            korean = str(d)
+        assert _korean(korean, 3.0), korean
+        assert korean != english and (d.confirmed or korean.startswith("(이 신경망에서만 확인됨)"))
+    last = found[list(TEXT).index("part_of_batch")]
+    assert last.text == ("only part of the batch is used: your ΔW is the gradient of the last "
+                         "sample only (a loop that assigns dW = ... instead of dW += ..., or "
+                         "range(m − 1)?)")
+    with use_language("ko"):
+        assert "ΔW는 마지막 샘플 하나의 기울기입니다" in str(last)
+        assert "샘플 m = 3개 가운데 [0, 2]번 샘플(X의 열)의 기울기" in str(found[len(TEXT)])
+
+
+def test_json_keeps_its_keys_and_codes_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json: the same keys, verdict and diagnosis codes in both languages; the report (prose
+    for people) follows the language."""
+    english = json.loads(_command(["check", BUG, "--json", "--lang", "en"], 1, capsys))
+    korean = json.loads(_command(["check", BUG, "--json", "--lang", "ko"], 1, capsys))
+    assert list(korean) == list(english)
+    assert (korean["verdict"], korean["diagnosis"]) == (english["verdict"], english["diagnosis"])
+    assert (korean["verdict"], korean["diagnosis"]) == ("wrong", ["sign"])
+    assert english["report"].startswith("FAIL: disagrees with jax.grad")
+    assert korean["report"].startswith("실패: jax.grad의 결과와 다릅니다") and _korean(
+        korean["report"])
+
+
+@pytest.mark.parametrize("argv, message", [
+    pytest.param(["catalogue/nope.py:backprop"], "파일이 없습니다: catalogue/nope.py",
+                 id="missing-file"),
+    pytest.param([str(CATALOGUE / "buggy" / "sign_flipped.py")],
+                 "sign_flipped.py'은(는) 올바른 대상이 아닙니다: FILE.py:FUNC, FILE.ipynb:FUNC "
+                 "또는 package.module:FUNC 형식으로 함수를 지정하거나, --function NAME으로 함수 "
+                 "이름을 주십시오", id="no-function-given"),
+    pytest.param([f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:backprob"],
+                 "에 함수 'backprob'이(가) 없습니다 (정의된 함수: sigmoid, backprop)",
+                 id="no-such-function"),
+    pytest.param([f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:ACTIVATION"],
+                 ":ACTIVATION은(는) 함수가 아니라 str입니다", id="not-callable"),
+    pytest.param(["no_such_package.module:f"], "no_such_package.module을(를) 가져올 수 없습니다: "
+                 "ModuleNotFoundError: ", id="no-such-module"),
+    pytest.param([BUG, "--alpha", "0.5"], "--alpha는 --returns update와 함께 써야 합니다",
+                 id="alpha-alone"),
+])
+def test_usage_errors_in_korean(argv: list[str], message: str,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    err = _command(["check", *argv, "--lang", "ko"], 2, capsys)
+    assert err.startswith("manual-backprop check: 오류: ") and err.count("\n") == 1
+    assert message in err
+    assert "Error" in err or _korean(err)              # Python's own message stays English
+
+
+def test_a_file_that_does_not_import_in_korean(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.py"
+    bad.write_text("x = 1\n\n\ndef backprop(weights, X, Y)\n    return []\n")
+    err = _command(["check", f"{bad}:backprop", "--lang", "ko"], 2, capsys)
+    assert f"{bad}을(를) 가져올 수 없습니다: SyntaxError: " in err and "(4번째 줄)" in err
+    txt = tmp_path / "notes.txt:backprop"
+    assert "파일이 없습니다" in _command(["check", str(txt), "--lang", "ko"], 2, capsys)
+
+
+def test_out_of_memory_in_korean(monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import manual_backprop.cli.check as command
+
+    def out_of_memory(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(command, "check_backprop", out_of_memory)
+    assert _command(["check", BUG, "--lang", "ko"], 2, capsys) == (
+        f"manual-backprop check: 오류: MemoryError: {BUG}을(를) 실행하다가 메모리가 "
+        f"부족해졌습니다\n")
+
+
+def test_the_help_of_check_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    from manual_backprop.cli import main as manual_backprop
+
+    with pytest.raises(SystemExit):
+        manual_backprop(["check", "--help", "--lang", "ko"])
+    text = capsys.readouterr().out
+    for korean in ("직접 작성한 역전파 함수", "모든 층의 활성화 함수 g: sigmoid",
+                   "시험할 신경망의 수 (기본값 400)", "표기 관례 (기본값: 강의의 관례)",
+                   "W[l] (n_{l-1}, n_l), 반환하는 ΔW도", "결과를 JSON 객체 하나로 출력합니다"):
+        assert korean in " ".join(text.split()), korean
+    assert _korean(text, 1.5), text
+
+
+def test_a_notebook_s_cells_not_run_in_korean(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = (CATALOGUE / "correct" / "loops.py").read_text()
+    path = tmp_path / "homework.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in ["!pip install numpy",
+                                                                  source]]), str(path))
+    out = _command(["check", f"{path}:backprop", "--max-examples", "20", "--lang", "ko"], 0,
+                   capsys)
+    assert out.startswith("노트북: 실행하지 않은 셀: ") and "\n통과: 신경망 20개에서" in out

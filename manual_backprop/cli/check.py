@@ -29,6 +29,7 @@ from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
 
+from ..i18n import _
 from .args import Parser, UsageError, add_language_option, depth, positive_float, positive_int
 from .classroom import is_class_run
 from .classroom import main as class_main
@@ -41,10 +42,10 @@ PROG = "manual-backprop check"
 
 def _import_file(path: Path) -> Any:
     if not path.is_file():
-        raise UsageError(f"no such file: {path}")
+        raise UsageError(_("no such file: {path}").format(path=path))
     spec = importlib.util.spec_from_file_location(f"_checked_{abs(hash(path))}", path)
     if spec is None or spec.loader is None:
-        raise UsageError(f"cannot import {path}: not a Python file")
+        raise UsageError(_("cannot import {path}: not a Python file").format(path=path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module           # dataclasses and pickling look the module up
     sys.path.insert(0, str(path.parent.resolve()))
@@ -61,8 +62,8 @@ def _split_target(target: str, function: str | None) -> tuple[str, str]:
         return where, name
     if function and target:
         return target, function
-    raise UsageError(f"expected FILE.py:FUNC, FILE.ipynb:FUNC or package.module:FUNC (or "
-                     f"--function NAME), got {target!r}")
+    raise UsageError(_("expected FILE.py:FUNC, FILE.ipynb:FUNC or package.module:FUNC (or "
+                       "--function NAME), got {target!r}").format(target=target))
 
 
 def load_target(target: str, function: str | None = None, all_cells: bool = False
@@ -75,7 +76,7 @@ def load_target(target: str, function: str | None = None, all_cells: bool = Fals
     try:
         if where.endswith(".ipynb"):
             if not Path(where).is_file():
-                raise UsageError(f"no such file: {where}")
+                raise UsageError(_("no such file: {path}").format(path=where))
             module, cells = load_notebook(Path(where), all_cells=all_cells)
             skipped = [str(c) for c in cells]
         elif where.endswith(".py") or "/" in where or "\\" in where:
@@ -86,16 +87,19 @@ def load_target(target: str, function: str | None = None, all_cells: bool = Fals
         raise UsageError(str(exc)) from None
     except Exception as exc:
         line = getattr(exc, "lineno", None)
-        at = f" (line {line})" if line else ""
-        raise UsageError(f"cannot import {where}: {type(exc).__name__}: {exc}{at}") from None
+        at = _(" (line {line})").format(line=line) if line else ""
+        raise UsageError(_("cannot import {module}: {error}: {message}{at}").format(
+            module=where, error=type(exc).__name__, message=exc, at=at)) from None
     if not hasattr(module, name):
         public = [n for n, v in vars(module).items() if callable(v) and not n.startswith("_")
                   and getattr(v, "__module__", None) == module.__name__]
-        hint = f" (it defines: {', '.join(public)})" if public else ""
-        raise UsageError(f"{where} has no function {name!r}{hint}")
+        hint = _(" (it defines: {names})").format(names=", ".join(public)) if public else ""
+        raise UsageError(_("{module} has no function {name!r}{hint}").format(
+            module=where, name=name, hint=hint))
     fn = getattr(module, name)
     if not callable(fn):
-        raise UsageError(f"{where}:{name} is a {type(fn).__name__}, not a function")
+        raise UsageError(_("{module}:{name} is a {type}, not a function").format(
+            module=where, name=name, type=type(fn).__name__))
     return fn, skipped
 
 
@@ -106,48 +110,53 @@ def load_function(target: str) -> Any:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = Parser(prog=PROG, description="Check your own backprop FUNC(weights, X, Y) -> "
-                "[ΔW[1], ..., ΔW[L]] against jax.grad on random networks; print the minimal "
-                "network on which its math is wrong. Exit 0 agrees (possibly with numerical "
-                "caveats), 1 wrong (or a caveat with --strict), 2 usage error.")
+    p = Parser(prog=PROG, description=_(
+        "Check your own backprop FUNC(weights, X, Y) -> [ΔW[1], ..., ΔW[L]] against jax.grad "
+        "on random networks; print the minimal network on which its math is wrong. Exit 0 "
+        "agrees (possibly with numerical caveats), 1 wrong (or a caveat with --strict), 2 "
+        "usage error."))
     p.add_argument("target", metavar="FILE.py:FUNC",
-                   help="the function, as path/to/file.py:name, path/to/notebook.ipynb:name or "
-                        "package.module:name (several, or a directory: a whole class, see "
-                        "--jobs)")
+                   help=_("the function, as path/to/file.py:name, path/to/notebook.ipynb:name "
+                          "or package.module:name (several, or a directory: a whole class, see "
+                          "--jobs)"))
     p.add_argument("--function", metavar="NAME",
-                   help="the function's name, for a target given without :FUNC")
+                   help=_("the function's name, for a target given without :FUNC"))
     p.add_argument("--all-cells", action="store_true",
-                   help="a notebook: run every cell, not only the ones that define things")
+                   help=_("a notebook: run every cell, not only the ones that define things"))
     p.add_argument("--activation", default="sigmoid", choices=ACTIVATION_NAMES,
-                   metavar="NAME", help="g in every layer: " + ", ".join(ACTIVATION_NAMES) +
-                   " (default sigmoid)")
+                   metavar="NAME", help=_("g in every layer: {names} (default sigmoid)").format(
+                       names=", ".join(ACTIVATION_NAMES)))
     p.add_argument("--max-examples", type=positive_int, default=DEFAULT_MAX_EXAMPLES,
-                   metavar="N", help=f"networks to try (default {DEFAULT_MAX_EXAMPLES})")
+                   metavar="N", help=_("networks to try (default {n})").format(
+                       n=DEFAULT_MAX_EXAMPLES))
     p.add_argument("--seed", type=int, default=0, metavar="S",
-                   help="seed of the search (default 0; the same seed gives the same report)")
-    c = p.add_argument_group("conventions (default: the lecture's)")
+                   help=_("seed of the search (default 0; the same seed gives the same "
+                          "report)"))
+    c = p.add_argument_group(_("conventions (default: the lecture's)"))
     c.add_argument("--layers", type=depth, metavar="N",
-                   help="the function handles depth N only (1-4; default: any depth 1-4)")
+                   help=_("the function handles depth N only (1-4; default: any depth 1-4)"))
     c.add_argument("--layout", choices=LAYOUTS, default="columns",
-                   help="rows: X (m, n_0), Y (m, n_L), W[l] (n_{l-1}, n_l), ΔW returned so")
+                   help=_("rows: X (m, n_0), Y (m, n_L), W[l] {shape}, ΔW returned so").format(
+                       shape="(n_{l-1}, n_l)"))
     c.add_argument("--loss", choices=LOSSES, default="sum",
-                   help="mean: E = ½·(1/m)·ΣΣ(y − ŷ)² instead of ½ΣΣ(y − ŷ)²")
+                   help=_("mean: E = ½·(1/m)·ΣΣ(y − ŷ)² instead of ½ΣΣ(y − ŷ)²"))
     c.add_argument("--returns", choices=RETURNS, default="gradient",
-                   help="update: the function takes the step W := W − αΔW itself (returns the "
-                        "new weights, or changes them in place and returns None)")
+                   help=_("update: the function takes the step W := W − αΔW itself (returns "
+                          "the new weights, or changes them in place and returns None)"))
     c.add_argument("--alpha", type=positive_float, metavar="A",
-                   help="the step α of --returns update (default 1; a function with a fourth "
-                        "parameter is given it)")
+                   help=_("the step α of --returns update (default 1; a function with a "
+                          "fourth parameter is given it)"))
     c.add_argument("--hidden-error", choices=HIDDEN_ERRORS, default="exact",
-                   help="lecture: compare with the lecture's E[l] = W[l+1]ᵀE[l+1] (not the "
-                        "gradient)")
+                   help=_("lecture: compare with the lecture's E[l] = W[l+1]ᵀE[l+1] (not the "
+                          "gradient)"))
     c.add_argument("--biases", action="store_true",
-                   help="FUNC(weights, biases, X, Y) returns ΔW and Δb, b[l] of shape (n_l, 1)")
+                   help=_("FUNC(weights, biases, X, Y) returns ΔW and Δb, b[l] of shape "
+                          "(n_l, 1)"))
     p.add_argument("--strict", action="store_true",
-                   help="a numerical caveat (digits lost, inf/NaN for extreme net inputs) is a "
-                        "failure too")
+                   help=_("a numerical caveat (digits lost, inf/NaN for extreme net inputs) is "
+                          "a failure too"))
     p.add_argument("--json", action="store_true",
-                   help="print the verdict as one JSON object")
+                   help=_("print the verdict as one JSON object"))
     add_language_option(p)
     return p
 
@@ -172,31 +181,46 @@ def to_json(result: CheckResult) -> dict[str, Any]:
             "report": str(result), "seconds": round(result.seconds, 3)}
 
 
+def _without_language(argv: Sequence[str]) -> list[str]:
+    """``argv`` without its ``--lang`` options (the language is chosen already,
+    ``manual_backprop.cli.main``): the value of ``--lang ko`` is not a second target."""
+    out: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            out += [token, *tokens]
+        elif token == "--lang":
+            next(tokens, None)
+        elif not token.startswith("--lang="):
+            out.append(token)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (0, 1 or 2). Several targets, a directory or a
     class option (--jobs, --timeout, --memory-mb, --csv, --out) make it a class run
     (``manual_backprop.cli.classroom``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if is_class_run(argv):
+    if is_class_run(_without_language(argv)):
         return class_main(argv)
     try:
         args = _parser().parse_args(argv)
         if args.alpha is not None and args.returns != "update":
-            raise UsageError("--alpha goes with --returns update")
+            raise UsageError(_("--alpha goes with --returns update"))
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(_("{prog}: error: {message}").format(prog=PROG, message=exc), file=sys.stderr)
         return 2
     try:       # the student's prints go to stderr with --json: stdout is one JSON object
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             with x64():                    # a jax-written function computes in float64 too
                 result = check_backprop(fn, args.activation, **_options(args))
     except MemoryError:
-        print(f"{PROG}: error: MemoryError: out of memory while running {args.target}",
-              file=sys.stderr)
+        print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
+            prog=PROG, target=args.target), file=sys.stderr)
         return 2
-    notes = [f"Notebook: not run: {c}" for c in skipped]
+    notes = [_("Notebook: not run: {cell}").format(cell=c) for c in skipped]
     if args.json:
         out = to_json(result)
         out["report"] = "\n".join([*notes, out["report"]])
@@ -208,8 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(result)
     if not result.ok:
         options = result.convention.options()
-        print(f"\nReproduce: python -m manual_backprop check {args.target} --activation "
-              f"{args.activation}{' ' + options if options else ''}"
-              f"{' --strict' if args.strict else ''} --max-examples {args.max_examples} "
-              f"--seed {args.seed}")
+        command = (f"python -m manual_backprop check {args.target} --activation "
+                   f"{args.activation}{' ' + options if options else ''}"
+                   f"{' --strict' if args.strict else ''} --max-examples {args.max_examples} "
+                   f"--seed {args.seed}")
+        print("\n" + _("Reproduce: {command}").format(command=command))
     return 0 if result.ok else 1
