@@ -40,7 +40,6 @@ from numpy.typing import NDArray
 
 import manual_backprop as mb
 from manual_backprop.i18n import N_, _, use_language
-from manual_backprop.i18n import _ as translated  # a message marked N_ where it is defined
 
 from .strategies import Network
 from .tolerances import condition_scale, max_relative_error, rtol_for
@@ -104,7 +103,7 @@ class Text:
     fields: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
-        return translated(self.msgid).format(
+        return _(self.msgid).format(
             **{k: str(v) if isinstance(v, Text) else v for k, v in self.fields})
 
 

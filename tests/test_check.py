@@ -336,7 +336,6 @@ ENGLISH_REPORT = ("FAIL", "disagrees with", "as called", "Minimal failing networ
                   "Reproduce:", "not one of the known patterns", "(one per column)",
                   "in every layer", "biases", "float64, seed", "the weight w_jk from",
                   "relative error", "on this network, ", "then shrunk", "found after", "widths")
-OTHER_CATALOGUE = (ROOT / "manual_backprop" / "i18n" / "ko" / "check_details.po").is_file()
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=_ids)
@@ -370,8 +369,6 @@ def test_check_speaks_korean_on_every_buggy_function(
     assert _command(["check", target], 1, capsys) == korean
 
 
-@pytest.mark.xfail(not OTHER_CATALOGUE, reason="the hint and the failure messages are "
-                   "translated in ko/check_details.po (reference/hints.py, evaluate.py)")
 @pytest.mark.parametrize("path", BUGGY, ids=_ids)
 def test_check_prints_twice_as_many_korean_words_on_every_buggy_function(
         path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,7 +30,15 @@ from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
 
 from ..i18n import _
-from .args import Parser, UsageError, add_language_option, depth, positive_float, positive_int
+from .args import (
+    Parser,
+    UsageError,
+    add_language_option,
+    depth,
+    error_line,
+    positive_float,
+    positive_int,
+)
 from .classroom import is_class_run
 from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
@@ -181,27 +189,12 @@ def to_json(result: CheckResult) -> dict[str, Any]:
             "report": str(result), "seconds": round(result.seconds, 3)}
 
 
-def _without_language(argv: Sequence[str]) -> list[str]:
-    """``argv`` without its ``--lang`` options (the language is chosen already,
-    ``manual_backprop.cli.main``): the value of ``--lang ko`` is not a second target."""
-    out: list[str] = []
-    tokens = iter(argv)
-    for token in tokens:
-        if token == "--":
-            out += [token, *tokens]
-        elif token == "--lang":
-            next(tokens, None)
-        elif not token.startswith("--lang="):
-            out.append(token)
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (0, 1 or 2). Several targets, a directory or a
     class option (--jobs, --timeout, --memory-mb, --csv, --out) make it a class run
     (``manual_backprop.cli.classroom``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if is_class_run(_without_language(argv)):
+    if is_class_run(argv):
         return class_main(argv)
     try:
         args = _parser().parse_args(argv)
@@ -210,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
-        print(_("{prog}: error: {message}").format(prog=PROG, message=exc), file=sys.stderr)
+        print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
     try:       # the student's prints go to stderr with --json: stdout is one JSON object
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
