@@ -211,14 +211,18 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 # -- notebooks ----------------------------------------------------------------------------------
 
+def _cells_to_skip() -> tuple[str, ...]:
+    """Cells a notebook loader skips in part or whole: magics, a shell escape, a training loop
+    after the definitions, a sleep, a cell magic."""
+    return ("%matplotlib inline\nimport numpy as np\nimport time", "!pip install numpy",
+            _backprop() + "\nlosses = []\nfor epoch in range(3):\n    time.sleep(3600)",
+            "time.sleep(3600)", "%%time\ntime.sleep(3600)")
+
+
 def test_a_notebook_loads_its_definitions_in_seconds_and_reports_what_it_skipped(
         tmp_path: Path) -> None:
     path = _notebook(tmp_path / "alice.ipynb",
-                     "%matplotlib inline\nimport numpy as np\nimport time",
-                     "!pip install numpy",
-                     _backprop() + "\nlosses = []\nfor epoch in range(3):\n    time.sleep(3600)",
-                     "time.sleep(3600)",
-                     "%%time\ntime.sleep(3600)",
+                     *_cells_to_skip(),
                      "LR = 0.5\n")
     start = time.monotonic()
     module, skipped = load_notebook(path)
@@ -328,11 +332,7 @@ def test_a_cell_that_fails_is_a_one_line_error_naming_it(
 
 def test_a_notebook_reports_what_it_skipped_in_korean(tmp_path: Path) -> None:
     path = _notebook(tmp_path / "alice.ipynb",
-                     "%matplotlib inline\nimport numpy as np\nimport time",
-                     "!pip install numpy",
-                     _backprop() + "\nlosses = []\nfor epoch in range(3):\n    time.sleep(3600)",
-                     "time.sleep(3600)",
-                     "%%time\ntime.sleep(3600)",
+                     *_cells_to_skip(),
                      "f = print\nf(1)\nf(2)\nf(3)\nf(4)\nf(5)")
     with use_language("ko"):
         module, skipped = load_notebook(path)
@@ -461,6 +461,15 @@ def test_find_submissions(tmp_path: Path) -> None:
                                       str(tmp_path / "sub" / "b.py")]
 
 
+def _usage_folders(tmp_path: Path) -> dict[str, Path]:
+    """The folders the usage-error tables name: {empty} and {full} (one submission, a.py)."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a.py").write_text(CORRECT, encoding="utf-8")
+    (tmp_path / "full" / "a.txt").write_text("", encoding="utf-8")
+    return {"empty": tmp_path / "empty", "full": tmp_path / "full"}
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "the following arguments are required"),
     (["{empty}", "--function", "f"], "no submission found"),
@@ -473,10 +482,8 @@ def test_find_submissions(tmp_path: Path) -> None:
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            argv: list[str], message: str) -> None:
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "full").mkdir()
-    (tmp_path / "full" / "a.py").write_text(CORRECT, encoding="utf-8")
-    argv = [a.format(empty=tmp_path / "empty", full=tmp_path / "full") for a in argv]
+    where = _usage_folders(tmp_path)
+    argv = [a.format(**where) for a in argv]
     assert classroom.main(argv, command=("false",)) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("manual-backprop check: error:")
@@ -748,11 +755,7 @@ def test_a_class_of_every_kind_of_submission_with_the_real_check(
 ])
 def test_usage_errors_in_korean(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                 argv: list[str], message: str) -> None:
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "full").mkdir()
-    (tmp_path / "full" / "a.py").write_text(CORRECT, encoding="utf-8")
-    (tmp_path / "full" / "a.txt").write_text("", encoding="utf-8")
-    where = {"empty": tmp_path / "empty", "full": tmp_path / "full"}
+    where = _usage_folders(tmp_path)
     argv = [a.format(**where) for a in argv]
     with use_language("ko"):
         assert classroom.main(argv, command=("false",)) == 2
