@@ -12,7 +12,6 @@ import numpy as np
 import manual_backprop as mb
 from manual_backprop.i18n import _, ngettext
 
-from .compare import GradientMismatch
 from .tolerances import TAME_NET_INPUT, WRONG_RTOL, rtol_for
 
 __all__ = ["format_markdown", "format_result"]
@@ -22,20 +21,6 @@ def _array(a: Any) -> str:
     text = np.array2string(np.asarray(a), separator=", ", floatmode="unique", threshold=400,
                            max_line_width=96)
     return text.replace("\n", "\n" + " " * 10)
-
-
-def _mismatch(m: GradientMismatch) -> str:
-    """The worst entry, as ``str(m)`` words it (``reference.compare``) in the current
-    language."""
-    if m.symbol == "Δb":
-        text = _("Δb[{layer}][k={k}] (the bias of node k of layer {layer}): expected "
-                 "{expected!r}, got {got!r}, relative error {error:.3g}")
-    else:
-        text = _("{symbol}[{layer}][k={k}, j={j}] (the weight w_jk from node j of layer "
-                 "{previous} to node k of layer {layer}): expected {expected!r}, got {got!r}, "
-                 "relative error {error:.3g}")
-    return text.format(symbol=m.symbol, layer=m.layer, previous=m.layer - 1, k=m.k, j=m.j,
-                       expected=m.expected, got=m.got, error=m.relative_error)
 
 
 def _network_lines(net: Any) -> list[str]:
@@ -126,7 +111,7 @@ def format_result(result: Any) -> str:
                 oracle=_oracle(result), head=_head(result), L=len(net.weights),
                 widths="-".join(map(str, net.widths)), m=net.m),
             f"  {fail.message}" + ("" if fail.mismatch is None else
-                                   f": {_mismatch(fail.mismatch)}"),
+                                   f": {fail.mismatch}"),
             str(result.hint)])
     lines = [ngettext("FAIL: disagrees with {oracle} ({head}): found after {networks} network, "
                       "then shrunk by Hypothesis.",
@@ -155,7 +140,7 @@ def format_result(result: Any) -> str:
             message=fail.message, symbol=fail.mismatch.symbol, layer=fail.mismatch.layer))
         lines.append("  " + _("{entry}  (tolerance {rtol:g}; wrong math above {wrong:g} where "
                               "every net input |z| ≤ {tame:g})").format(
-            entry=_mismatch(fail.mismatch), rtol=rtol, wrong=WRONG_RTOL, tame=TAME_NET_INPUT))
+            entry=fail.mismatch, rtol=rtol, wrong=WRONG_RTOL, tame=TAME_NET_INPUT))
         if out.compared_from > 1:
             lines.append("  " + _("(ΔW[1..{last}] not compared: a relu input there is at its "
                                   "kink, where g′ is a convention)").format(
@@ -206,7 +191,7 @@ def format_markdown(result: Any) -> str:
         parts += [_md_matrix(_("your ΔW[{l}]").format(l=l), g), "",
                   _md_matrix(_("expected ΔW[{l}]").format(l=l), e), ""]
     if out.failure is not None:
-        worst = (f": {_mismatch(out.failure.mismatch)}" if out.failure.mismatch is not None
+        worst = (f": {out.failure.mismatch}" if out.failure.mismatch is not None
                  else "")
         parts += [f"{out.failure.message}{worst}", ""]
     parts += [_("**Diagnosis**:")] + ([f"- {d}" for d in result.diagnosis]

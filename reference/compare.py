@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from manual_backprop.i18n import _
+
 __all__ = [
     "GradientMismatch",
     "GradientsWithBiases",
@@ -69,13 +71,18 @@ class GradientMismatch:
     symbol: str = "ΔW"  # "ΔW" or "Δb"
 
     def __str__(self) -> str:
+        """The entry, its place in the lecture's words, expected, got and the relative error,
+        in the language of the output (``manual_backprop.i18n``; English unless set)."""
         if self.symbol == "Δb":
-            where = (f"Δb[{self.layer}][k={self.k}] (the bias of node k of layer {self.layer})")
+            text = _("Δb[{layer}][k={k}] (the bias of node k of layer {layer}): expected "
+                     "{expected!r}, got {got!r}, relative error {error:.3g}")
         else:
-            where = (f"{self.symbol}[{self.layer}][k={self.k}, j={self.j}] (the weight w_jk from "
-                     f"node j of layer {self.layer - 1} to node k of layer {self.layer})")
-        return (f"{where}: expected {self.expected!r}, got {self.got!r}, relative error "
-                f"{self.relative_error:.3g}")
+            text = _("{symbol}[{layer}][k={k}, j={j}] (the weight w_jk from node j of layer "
+                     "{previous} to node k of layer {layer}): expected {expected!r}, got "
+                     "{got!r}, relative error {error:.3g}")
+        return text.format(symbol=self.symbol, layer=self.layer, previous=self.layer - 1,
+                           k=self.k, j=self.j, expected=self.expected, got=self.got,
+                           error=self.relative_error)
 
 
 def worst_mismatch(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
