@@ -53,7 +53,7 @@ from typing import Any, TextIO
 
 import manual_backprop
 
-from ..i18n import LANGUAGES, _, columns, get_language, ngettext, use_language
+from ..i18n import LANGUAGES, _, columns, get_language, ngettext, pad, use_language
 from .args import (
     Parser,
     UsageError,
@@ -453,12 +453,6 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
 
 # -- output -------------------------------------------------------------------------------------
 
-def _pad(text: str, width: int, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` columns (on the left if ``right``)."""
-    space = " " * max(0, width - columns(text))
-    return space + text if right else text + space
-
-
 def _clip(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` columns (ending in "…" when cut)."""
     text = " ".join(text.split())
@@ -481,8 +475,8 @@ def format_table(results: Sequence[Result]) -> str:
              for r in results]
     widths = [max(columns(row[i]) for row in rows) for i in range(3)]
     seconds = max(7, columns(rows[0][3]))
-    lines = [f"{_pad(a, widths[0])}  {_pad(b, widths[1])}  {_pad(c, widths[2])}  "
-             f"{_pad(d, seconds, right=True)}".rstrip() for a, b, c, d in rows]
+    lines = [f"{pad(a, widths[0])}  {pad(b, widths[1])}  {pad(c, widths[2])}  "
+             f"{pad(d, seconds, right=True)}".rstrip() for a, b, c, d in rows]
     counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     summary = ", ".join(_("{count} {verdict}").format(count=n, verdict=verdict_word(v))
                         for v, n in counts.items() if n)

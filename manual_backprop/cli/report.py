@@ -23,7 +23,7 @@ from reference.tolerances import max_relative_error
 
 from ..activations import ACTIVATIONS
 from ..backprop import gradients
-from ..i18n import _, columns
+from ..i18n import _, columns, pad
 from .args import ExitingParser, add_language_option
 
 __all__ = ["Row", "main", "verify"]
@@ -106,11 +106,6 @@ def _fmt(x: float | None) -> str:
     return _("n/a") if x is None else f"{x:.1e}"
 
 
-def _cell(text: str, width: int, align: str) -> str:
-    pad = " " * (width - columns(text))
-    return text + pad if align == "<" else pad + text
-
-
 def _print_table(rows: Sequence[Row]) -> None:
     print(_("manual_backprop — verification report"))
     print(_("The hand-written ΔW[l] (hidden_error='exact') against jax.grad and finite "
@@ -132,12 +127,12 @@ def _print_table(rows: Sequence[Row]) -> None:
     # the English widths, or wider where a translation needs it (two spaces between columns)
     widths = [max(w, *(columns(line[c]) + 2 for line in [header, *table]))
               for c, w in enumerate((15, 12, 7, 9, 9, 9, 10))] + [0]
-    aligns = "<<<>>>><"
-    head = "".join(_cell(t, w, a) for t, w, a in zip(header, widths, aligns)) + "  "
+    right = [False, False, False, True, True, True, True, False]
+    head = "".join(pad(t, w, r) for t, w, r in zip(header, widths, right)) + "  "
     print(head)
     print("-" * columns(head))
     for line in table:
-        print("".join(_cell(t, w, a) for t, w, a in zip(line, widths[:-1], aligns))
+        print("".join(pad(t, w, r) for t, w, r in zip(line, widths[:-1], right))
               + "  " + line[-1])
     bad = [r for r in rows if not r.ok]
     n_nets = len({(r.network, r.activation) for r in rows})

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from ..i18n import _, columns
+from ..i18n import _, columns, pad
 from ..teaching.xor import X_XOR, Y_XOR, Run, initial_weights, train
 from ..validation import HIDDEN_ERRORS
 from .args import ExitingParser, add_language_option, positive_float, positive_int
@@ -61,8 +61,8 @@ def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
               max(16, *(columns(r[1]) + 3 for r in [head, *rows])),
               max(22, *(columns(r[2]) + 3 for r in [head, *rows]))]
     for label, *cells in [head, *rows]:
-        print(label + " " * (widths[0] - columns(label))
-              + "".join(" " * (w - columns(c)) + c for w, c in zip(widths[1:], cells)))
+        print(pad(label, widths[0])
+              + "".join(pad(c, w, right=True) for w, c in zip(widths[1:], cells)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from .po import Catalogue, read_po
 
 __all__ = ["LANGUAGES", "N_", "_", "catalogue", "columns", "get_language", "language_from_env",
-           "ngettext", "set_language", "use_language"]
+           "ngettext", "pad", "set_language", "use_language"]
 
 LANGUAGES = ("en", "ko")
 """The languages: English (the source messages) and Korean."""
@@ -115,3 +115,10 @@ def columns(text: str) -> int:
     (for English, ``len``: what f-string padding counts). Tables pad by this, so that Korean
     lines up."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (``columns``), on the left if
+    ``right``: ``ljust``/``rjust`` for text that may be Korean."""
+    space = " " * (width - columns(text))
+    return space + text if right else text + space

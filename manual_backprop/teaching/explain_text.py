@@ -8,13 +8,12 @@ notation below 1e-4 or from 1e5 on, so nothing rounds to zero), the same in both
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..i18n import _
+from ..i18n import _, columns, pad
 from .explain import Explanation
 
 __all__ = ["MAX_SAMPLES", "fmt", "matrix", "render", "side_by_side"]
@@ -43,32 +42,23 @@ def matrix(M: NDArray[np.floating]) -> list[str]:
     return ["[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells]
 
 
-def _width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: Hangul (and other wide characters) take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _ljust(text: str, columns: int) -> str:
-    return text + " " * (columns - _width(text))
-
-
 def side_by_side(blocks: Sequence[tuple[str, NDArray[np.floating]]], indent: str = "    ") -> str:
     """Several labelled matrices next to each other (labels on the first line, aligned by
     terminal columns, so that Korean labels stay above their matrices)."""
     cols = [[label, *matrix(M)] for label, M in blocks]
-    widths = [max(_width(s) for s in col) for col in cols]
+    widths = [max(columns(s) for s in col) for col in cols]
     rows = max(len(c) for c in cols)
     lines = []
     for i in range(rows):
-        parts = [_ljust(col[i] if i < len(col) else "", w) for col, w in zip(cols, widths)]
+        parts = [pad(col[i] if i < len(col) else "", w) for col, w in zip(cols, widths)]
         lines.append(indent + "   ".join(parts).rstrip())
     return "\n".join(lines)
 
 
 def _show(label: str, M: NDArray[np.floating], indent: str = "    ") -> str:
     lines = matrix(M)
-    pad = " " * (_width(label) + 3)
-    return "\n".join(indent + (f"{label} = " if i == 0 else pad) + line
+    under = " " * (columns(label) + 3)                 # below "label = "
+    return "\n".join(indent + (f"{label} = " if i == 0 else under) + line
                      for i, line in enumerate(lines))
 
 
