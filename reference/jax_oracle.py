@@ -7,12 +7,16 @@ in jax's 64-bit mode switched on for the call only (``reference.jax_scope``).
 
 Fresh shapes are cheap: each network is zero-padded to a bucket of shapes (every width and the
 batch rounded up to a power of two, at least 8) and the loss is masked to the real outputs and
-samples, so one compiled function serves every network of the same depth and bucket, and the
-activations are passed as data (``lax.switch``) so mixing them costs no compilation. Padding is
-exact: padded weights and padded bias entries are 0, so padded units add exact zeros to every
-real net input; a real bias does reach the padded samples' columns, but the mask removes padded
-outputs and samples from the loss, so their δ is exactly 0 and they add exact zeros to every
-ΔW and Δb (proved by a property in the tests, padded == unpadded ``jax.grad``).
+samples, and the depth is rounded up to a multiple of 4 with pass-through layers after the
+last real one, so one compiled function serves every network of the same bucket (with widths
+and batch up to 8: every network of depth 1–4), and the activations are passed as data
+(``lax.switch``) so mixing them costs no compilation. Padding is exact: padded weights and
+padded bias entries are 0, so padded units add exact zeros to every real net input; a real bias
+does reach the padded samples' columns, but the mask removes padded outputs and samples from
+the loss, so their δ is exactly 0 and they add exact zeros to every ΔW and Δb (proved by a
+property in the tests, padded == unpadded ``jax.grad``). A pass-through layer is a select,
+A[l] = A[l−1], whose other branch is never taken: its δ is exactly 0, and the real layers
+compute the same bits as without it (a test compares them bit for bit).
 
 Biases: ``biases=[b1, ..., bL]`` (each (n_l, 1)) adds b[l] to Z[l], as one matrix product
 [W b][A; 1] (see ``_net_input``); the result is then the pair ``GradientsWithBiases(dW, db)``.
@@ -144,11 +148,13 @@ def _net_input(W: Any, b: Any, A: Any, ones: Any) -> Any:
 
 
 def _masked_loss(Ws: tuple[Any, ...], bs: tuple[Any, ...] | None, X: Any, Y: Any, mask: Any,
-                 ones: Any, act: Any, branches: tuple[Callable[[Any], Any], ...]) -> Any:
+                 ones: Any, act: Any, L: Any, branches: tuple[Callable[[Any], Any], ...]) -> Any:
     A = X                                            # A[0] = X
     for l, W in enumerate(Ws):
         Z = _net_input(W, None if bs is None else bs[l], A, ones)   # Z[l] = W[l] A[l−1] + b[l]
-        A = lax.switch(act[l], branches, Z)          # A[l] = g(Z[l])
+        A_l = lax.switch(act[l], branches, Z)        # A[l] = g(Z[l])
+        # layers after the L real ones pass A on (they are square: n_L's bucket both ways)
+        A = A_l if l == 0 or A_l.shape != A.shape else jnp.where(l < L, A_l, A)
     R = (Y - A) * mask                               # Y − Ŷ on the real outputs and samples
     return 0.5 * jnp.sum(R * R)                      # E = ½ΣΣ(Y − Ŷ)²
 
@@ -210,6 +216,15 @@ def _bucket(n: int) -> int:
     return max(8, 1 << (n - 1).bit_length())
 
 
+DEPTH_BUCKET = 4
+"""The depth is padded to a multiple of this: a new depth costs a new compilation (0.2–1.5 s
+in a new process), an extra pass-through layer of 8×8 costs microseconds."""
+
+
+def _depth_bucket(L: int) -> int:
+    return -(-L // DEPTH_BUCKET) * DEPTH_BUCKET
+
+
 def _pad(a: F64, rows: int, cols: int) -> F64:
     out = np.zeros((rows, cols))
     out[: a.shape[0], : a.shape[1]] = a
@@ -222,17 +237,20 @@ def _padded_args(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, activ
     n = [X_.shape[0]] + [W.shape[0] for W in Ws]
     B = [_bucket(k) for k in n]
     mb = _bucket(X_.shape[1])
-    Wp = tuple(_pad(W, B[l + 1], B[l]) for l, W in enumerate(Ws))
+    L, pass_through = len(Ws), _depth_bucket(len(Ws)) - len(Ws)
+    Wp = (tuple(_pad(W, B[l + 1], B[l]) for l, W in enumerate(Ws))
+          + (np.zeros((B[-1], B[-1])),) * pass_through)
     bp = (None if bs is None                                          # padded entries are 0
-          else tuple(_pad(b, B[l + 1], 1) for l, b in enumerate(bs)))
+          else tuple(_pad(b, B[l + 1], 1) for l, b in enumerate(bs))
+          + (np.zeros((B[-1], 1)),) * pass_through)
     mask = _pad(np.ones_like(Y_), B[-1], mb)
     ones = _pad(np.ones((1, X_.shape[1])), 1, mb)
     resolved = _resolve(activation, len(Ws))
     custom = tuple(dict.fromkeys(a for a in resolved if not isinstance(a, str)))
     act = jnp.asarray([_NAMES.index(a) if isinstance(a, str) else len(_NAMES) + custom.index(a)
-                       for a in resolved])
+                       for a in resolved] + [_NAMES.index("identity")] * pass_through)
     grad_fn, loss_fn = _compiled(custom)
-    args = (Wp, bp, _pad(X_, B[0], mb), _pad(Y_, B[-1], mb), mask, ones, act)
+    args = (Wp, bp, _pad(X_, B[0], mb), _pad(Y_, B[-1], mb), mask, ones, act, L)
     return Ws, bs, args, grad_fn, loss_fn
 
 

@@ -3,6 +3,8 @@ with and without biases (``networks(biases=None)``: Hypothesis decides per netwo
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 import manual_backprop as mb
 import reference
-from reference import FD_RTOL, assert_gradients_close, networks, rtol_for
+from reference import FD_RTOL, assert_gradients_close, jax_oracle, networks, rtol_for
 from reference.tolerances import loss_scale, relative_errors
 from tests import _stats
 from tests.helpers import after_kinks, flat, jax_grad, kernel, parameter_shapes, scale
@@ -92,6 +94,25 @@ def test_padding_in_the_reference_is_exact(net: reference.Network) -> None:
     assert_gradients_close(padded, plain, scale(net), rtol_for(np.float64),
                            what="padded jax.grad")
     _stats.count("padded vs unpadded jax.grad")
+
+
+@given(networks(dtypes=(np.dtype(np.float64),), max_depth=7, biases=None))
+def test_the_pass_through_layers_of_the_depth_padding_change_no_bit(
+        net: reference.Network) -> None:
+    """reference.gradients pads the depth to a multiple of 4 with pass-through layers (one
+    compiled function for depths 1–4); the gradients and the loss must be the very bits of the
+    same computation without them."""
+    args = (net.weights, net.X, net.Y, net.activations)
+    padded = reference.gradients(*args, biases=net.biases)
+    padded_loss = reference.loss(*args, biases=net.biases)
+    with mock.patch.object(jax_oracle, "DEPTH_BUCKET", 1):
+        assert jax_oracle._depth_bucket(len(net.weights)) == len(net.weights)
+        plain = reference.gradients(*args, biases=net.biases)
+        plain_loss = reference.loss(*args, biases=net.biases)
+    for l, (p, q) in enumerate(zip(flat(padded), flat(plain), strict=True)):
+        assert np.array_equal(p, q), f"parameter {l}: {p!r} != {q!r}"
+    assert padded_loss == plain_loss
+    _stats.count("depth-padded vs unpadded depth")
 
 
 def test_a_subnormal_net_input_at_a_kink_is_compared_only_after_that_layer() -> None:
