@@ -27,7 +27,9 @@ contenders alike):
   layer) plus the outputs (ΔW[l])"; X is the caller's and not counted.
 
 Noise: the ratios are the medians of per-round ratios (kernel and floor timed back to back in
-each round), which cancels slow drift. On a shared 2-core machine a 2-thread BLAS call waits for
+each round), which cancels slow drift. With more than one core, each sample waits until the
+previous contender's idle threads stop spinning (``SETTLE_SECONDS``), so that no contender is
+timed on a core another one still holds. On a shared 2-core machine a 2-thread BLAS call waits for
 its slower thread, so one busy core can make any multithreaded timing several times slower; the
 load average before and after is printed, and ``--threads 1`` gives steadier ratios.
 """
@@ -100,15 +102,33 @@ def _timer(fn: Callable[[], Any], min_seconds: float) -> Callable[[], float]:
     return sample
 
 
+SETTLE_SECONDS = 0.15
+"""With more than one core, the pause before each sample, followed by one untimed call. OpenBLAS's
+idle workers spin-wait after every product (about 0.1 s here), and a contender timed right after
+another shares the second core with the other's spinning threads: measured (2026-12-01, idle
+machine, two threads), jax.jit at 1024³ float32 took 54 ms right after a kernel call, 36 ms
+0.1 s later, 33 ms back to back. After the pause and the untimed call, each contender is timed
+as it runs alone, calls back to back, its own threads warm: as a user who runs one of them sees
+it."""
+
+
 def _interleaved(fns: dict[str, Callable[[], Any]], repeats: int, min_seconds: float
                  ) -> dict[str, list[float]]:
     """Seconds per call of every contender, ``repeats`` rounds, each round all contenders."""
     samplers = {k: _timer(f, min_seconds) for k, f in fns.items()}
+    settle = _cores() > 1
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeats):
         for k, s in samplers.items():
+            if settle:
+                time.sleep(SETTLE_SECONDS)
+                fns[k]()
             times[k].append(s())
     return times
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 STAT = "median"
