@@ -216,18 +216,14 @@ def test_a_custom_activation_that_reimplements_tanh_gives_tanh_gradients() -> No
 IN_PLACE = [name for name, g in mb.ACTIVATIONS.items() if g.g_and_g_prime_in_place is not None]
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", IN_PLACE)
-def test_in_place_activations_give_the_same_bits_block_by_block(
-        name: str, dtype: type, threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The kernel's in-place g, g′ (worked through Z in 128 KiB blocks, shared among 1, 2 or 3
-    threads) equal the pure g_and_g_prime computed on small pieces, bit for bit, on an array of
-    several blocks whose length is not a multiple of the block (so a wrong offset or a short
+def test_in_place_activations_give_the_same_bits_block_by_block(name: str, dtype: type) -> None:
+    """The kernel's in-place g, g′ (worked through Z in 128 KiB blocks) equal the pure
+    g_and_g_prime computed on small pieces, bit for bit, on an array of several blocks whose
+    length is not a multiple of the block (so a wrong offset or a short
     last block shows), with z from −800 to 800, ±0 and the smallest subnormals; the pure one
     leaves its Z untouched."""
-    monkeypatch.setattr(blocks, "_PARALLEL_BYTES", 0)          # this small array is shared too
-    monkeypatch.setattr(blocks, "threads", lambda: threads)
     act = mb.ACTIVATIONS[name]
     assert act.g_and_g_prime_in_place is not None
     rng = np.random.default_rng(0)
@@ -250,14 +246,10 @@ def test_in_place_activations_give_the_same_bits_block_by_block(
     np.testing.assert_array_equal(act.g_and_g_prime(F)[1], act.g_prime(F))   # any layout
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_backward_passes_in_blocks_give_numpys_bits(dtype: type, threads: int,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """a := a − b and a := a ⊙ b, in blocks on 1–3 threads, equal numpy's a − b and a * b bit
-    for bit on several blocks and a short last one, b strided or not."""
-    monkeypatch.setattr(blocks, "_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(blocks, "threads", lambda: threads)
+def test_the_backward_passes_in_blocks_give_numpys_bits(dtype: type) -> None:
+    """a := a − b and a := a ⊙ b, in blocks, equal numpy's a − b and a * b bit for bit on
+    several blocks and a short last one, b strided or not."""
     rng = np.random.default_rng(1)
     shape = (3 * (1 << 17) // np.dtype(dtype).itemsize + 7, 2)
     a = rng.standard_normal(shape).astype(dtype)
