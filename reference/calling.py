@@ -109,8 +109,9 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
         except MemoryError:
             raise
         except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            out.failure = Failure("raised", _raised(exc, frame), exception=type(exc).__name__)
+            frames = traceback.extract_tb(exc.__traceback__)[1:]   # [0]: this line, fn(*args)
+            out.failure = Failure("raised", _raised(exc, frames[-1] if frames else None),
+                                  exception=type(exc).__name__)
     out.warnings = [str(w.message) for w in caught]
     named: list[tuple[str, Any, Any]] = [
         *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),
@@ -121,9 +122,10 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
     return out
 
 
-def _raised(exc: Exception, frame: traceback.FrameSummary) -> str:
-    """The message of an exception the function raised, with the line that raised it."""
-    if frame.line:
+def _raised(exc: Exception, frame: traceback.FrameSummary | None) -> str:
+    """The message of an exception the function raised, with the line that raised it (none
+    when the call itself failed, e.g. a function that takes other arguments)."""
+    if frame is not None and frame.line:
         return _("Your function raised {name}: {error} (at {file}:{line}: {code})").format(
             name=type(exc).__name__, error=exc, file=frame.filename, line=frame.lineno,
             code=frame.line)

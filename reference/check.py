@@ -136,6 +136,8 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
         numerical caveat makes the result not ok. hints: when wrong, look for another
         convention that fits.
     """
+    if not callable(fn):
+        raise TypeError(f"`fn` must be a function (your backprop), got {type(fn).__name__}")
     _check_activation(activation)
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
         raise ValueError(f"`max_examples` is {max_examples!r}; expected a whole number ≥ 1")

@@ -162,12 +162,21 @@ def _raises(*_: Any) -> Any:
     pytest.param(lambda W, X, Y: [g + 0j for g in _right(W, X, Y)], "returned",
                  "has dtype complex128", id="complex"),
     pytest.param(_modifies, "modified", "changed its argument X in place", id="modifies-X"),
+    pytest.param(lambda W, X: W, "raised", "takes 2 positional arguments but 3 were given",
+                 id="two-parameters"),
 ])
 def test_malformed_results_are_disagreements(fn: Any, kind: str, message: str) -> None:
     result = check_backprop(fn, max_examples=200)
     assert not result.ok and result.outcome is not None and result.outcome.failure is not None
     assert result.outcome.failure.kind == kind
     assert message in result.outcome.failure.message, result.outcome.failure.message
+    assert "reference" not in result.outcome.failure.message   # never the checker's own line
+
+
+def test_a_raised_exception_is_located_in_the_users_code() -> None:
+    """The line quoted is the student's own (the innermost frame of their function)."""
+    message = check_backprop(_raises, max_examples=5).outcome.failure.message  # type: ignore
+    assert f"{__file__}:" in message and 'raise RuntimeError("not implemented yet")' in message
 
 
 def test_a_non_deterministic_function_is_reported_as_such() -> None:
@@ -197,14 +206,20 @@ def test_check_rejects_a_function_for_another_activation() -> None:
     assert not check_backprop(_right, "tanh", max_examples=100).ok
 
 
-@pytest.mark.parametrize("bad, message", [
-    pytest.param(dict(activation="swish"), "`activation` is 'swish'", id="activation"),
-    pytest.param(dict(max_examples=0), "`max_examples` is 0", id="max_examples-0"),
-    pytest.param(dict(max_examples=True), "`max_examples` is True", id="max_examples-bool"),
+@pytest.mark.parametrize("bad, error, message", [
+    pytest.param(dict(fn=42), TypeError, "`fn` must be a function .*, got int", id="fn-int"),
+    pytest.param(dict(fn="backprop"), TypeError, "`fn` must be a function .*, got str",
+                 id="fn-str"),
+    pytest.param(dict(activation="swish"), ValueError, "`activation` is 'swish'",
+                 id="activation"),
+    pytest.param(dict(max_examples=0), ValueError, "`max_examples` is 0", id="max_examples-0"),
+    pytest.param(dict(max_examples=True), ValueError, "`max_examples` is True",
+                 id="max_examples-bool"),
 ])
-def test_check_backprop_rejects_bad_arguments(bad: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        check_backprop(_right, **bad)
+def test_check_backprop_rejects_bad_arguments(bad: dict[str, Any], error: type[Exception],
+                                              message: str) -> None:
+    with pytest.raises(error, match=message):
+        check_backprop(**{"fn": _right, **bad})
 
 
 BUG = f"{CATALOGUE / 'buggy' / 'sign_flipped.py'}:backprop"
