@@ -21,7 +21,11 @@ The first wrong network is shrunk by Hypothesis to a minimal one and reported wi
 (``reference.diagnose``) and, where another convention fits, a hint (``reference.hints``).
 Caveats are collected over the search and a probe of one-weight networks W[1] = [[z]]
 (``reference.caveats``), and reported with where digits are lost. The verdict: "agrees",
-"agrees_with_caveats" (still ok, unless ``strict``) or "wrong".
+"agrees_with_caveats" (still ok, unless ``strict``), "wrong", or
+"agrees_in_another_convention": wrong as called, but the true gradient under other options (the
+hint's), so not wrong math; not ok either, the function was checked with the wrong options. A
+function that fits only the lecture's hidden error (``--hidden-error lecture``) stays "wrong":
+that rule is not the gradient.
 At a relu/leaky_relu kink (a net input that is 0, or within rounding of 0) g′ is a convention:
 only the layers after the last such layer are compared, so relu′(0) = 0 and 1 both pass.
 """
@@ -46,7 +50,7 @@ from .check_report import format_markdown, format_result
 from .conventions import Convention, convention
 from .diagnose import Diagnosis, diagnose
 from .evaluate import Outcome, evaluate
-from .hints import Hint, find_hint
+from .hints import Hint, find_depth_hint, find_hint
 from .strategies import ACTIVATION_NAMES, Network, networks, tame
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "VERDICTS", "CheckResult", "Outcome",
@@ -58,7 +62,7 @@ DEFAULT_MAX_EXAMPLES = 400
 """Networks a check tries by default: 400 take 4–5 s in-process on a 2-core machine (every wrong
 function of the catalogue is found within the first few; the probe covers the extreme net
 inputs deterministically); --max-examples 5000 searches harder."""
-VERDICTS = ("agrees", "agrees_with_caveats", "wrong")
+VERDICTS = ("agrees", "agrees_with_caveats", "wrong", "agrees_in_another_convention")
 _F64 = np.dtype(np.float64)
 
 
@@ -79,8 +83,8 @@ def search_strategy(activation: str = "sigmoid", conv: Convention | None = None
 class CheckResult:
     """What ``check_backprop`` found.
 
-    verdict: "agrees", "agrees_with_caveats" or "wrong"; ok: True unless wrong (or, with
-    ``strict``, unless it has caveats); networks: how many were tried before the first wrong
+    verdict: one of ``VERDICTS``; ok: True for "agrees" and, unless ``strict``,
+    "agrees_with_caveats"; networks: how many were tried before the first wrong
     one (all of them otherwise); max_error: the largest relative error on the networks that
     agreed; caveats: the numerical caveats (``reference.caveats``); and, when wrong, the
     minimal failing network, its ``Outcome``, the diagnosis and a hint (another convention
@@ -191,7 +195,13 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
         if hints:
             hint_start = time.perf_counter()
             result.hint = find_hint(fn, activation, conv, result.network, seed)
+            assert result.outcome is not None and result.outcome.failure is not None
+            if result.hint is None and result.outcome.failure.kind == "raised":
+                result.hint = find_depth_hint(fn, activation, conv, seed)   # wrong there too
             result.hint_seconds = time.perf_counter() - hint_start
+            if (result.hint is not None and result.hint.agrees
+                    and result.hint.convention.hidden_error == "exact"):
+                result.verdict = "agrees_in_another_convention"   # the gradient, other options
     elif result.flaky:
         result.verdict = "wrong"
     elif result.caveats:

@@ -103,13 +103,16 @@ def format_result(result: Any) -> str:
                  "is not deterministic (random numbers? state kept between calls?)").format(
             head=_head(result))
     out, fail = result.outcome, result.outcome.failure
-    if result.hint is not None:           # not wrong math: the convention was not the right one
+    if result.hint is not None and result.hint.agrees:   # the convention was not the right one
         net = result.network
+        lead = (_("ANOTHER CONVENTION: not checked as asked; as called ({head}) it disagrees "
+                  "with {oracle} on a network with L = {L}, widths {widths}, m = {m}:")
+                if result.verdict == "agrees_in_another_convention" else   # not wrong math
+                _("FAIL: disagrees with {oracle} as called ({head}), on a network with L = {L}, "
+                  "widths {widths}, m = {m}:"))       # the lecture's rule: not the gradient
         return "\n".join([
-            _("FAIL: disagrees with {oracle} as called ({head}), on a network with L = {L}, "
-              "widths {widths}, m = {m}:").format(
-                oracle=_oracle(result), head=_head(result), L=len(net.weights),
-                widths="-".join(map(str, net.widths)), m=net.m),
+            lead.format(oracle=_oracle(result), head=_head(result), L=len(net.weights),
+                        widths="-".join(map(str, net.widths)), m=net.m),
             f"  {fail.message}" + ("" if fail.mismatch is None else
                                    f": {fail.mismatch}"),
             str(result.hint)])

@@ -9,7 +9,9 @@ random tame networks (against the kernel's gradient, which needs no jax compilat
 shapes); the first that fits is the hint. For an update whose step the function
 chooses itself, α is estimated from the first network ((W_before − W_after)/ΔW, rounded to three
 digits) and then verified like everything else. The search stops after ``DEADLINE`` seconds.
-A hint never changes the verdict: the function is still wrong as it was called. ``--layers 1``
+When no convention fits and the function raised on a network of a depth it does not handle
+(``W1, W2 = weights`` on one layer), ``find_depth_hint`` names the depth at which it runs: there
+it is wrong too, and a rerun at that depth shows where. ``--layers 1``
 is never hinted: a network of one layer has no hidden layer, so there is no backpropagation to
 check (and many a bug in the hidden layers is right there).
 """
@@ -32,7 +34,7 @@ from .conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS, Convention
 from .evaluate import evaluate, expected
 from .strategies import Network, tame
 
-__all__ = ["DEADLINE", "MORE_NETWORKS", "Hint", "candidates", "find_hint"]
+__all__ = ["DEADLINE", "MORE_NETWORKS", "Hint", "candidates", "find_depth_hint", "find_hint"]
 
 MORE_NETWORKS = 20
 DEADLINE = 3.0
@@ -41,10 +43,12 @@ F64 = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Hint:
-    """A convention under which the function agrees, and on how many networks it was seen."""
+    """A convention under which the function agrees, and on how many networks it was seen;
+    or, with ``agrees=False``, the depth at which it runs at all (``find_depth_hint``)."""
 
     convention: Convention
     networks: int
+    agrees: bool = True
 
     @property
     def options(self) -> str:
@@ -52,6 +56,11 @@ class Hint:
 
     def __str__(self) -> str:
         """The hint line, in the language of the output (the options as they are)."""
+        if not self.agrees:
+            return _("Hint: it runs only if it handles L = {layers} layers (checked on "
+                     "{networks} networks), and it is wrong there too: rerun with {options} to "
+                     "see where").format(layers=self.convention.layers, networks=self.networks,
+                                         options=self.options)
         phrases = self.convention.phrases()
         if not phrases:                          # the lecture's own convention fits
             return _("Hint: it agrees with jax.grad in the lecture's own conventions (checked "
@@ -161,4 +170,20 @@ def find_hint(fn: Callable[..., Any], activation: str, conv: Convention, failing
             cand = replace(cand, alpha=alpha)
         if all(fits(net, cand) for net in nets):
             return Hint(cand, len(nets))
+    return None
+
+
+def find_depth_hint(fn: Callable[..., Any], activation: str, conv: Convention, seed: int
+                    ) -> Hint | None:
+    """For a function checked at any depth that raised: the first depth L = 2, 3, 4 at which it
+    raises on none of ``MORE_NETWORKS`` tame networks (its math is then wrong there: no
+    convention fitted), as a ``Hint`` with ``agrees=False``; None if there is none."""
+    if conv.layers is not None:
+        return None
+    for layers in (2, 3, 4):
+        cand = replace(conv, layers=layers)
+        nets = _tame_networks(activation, layers, conv.biases, seed, MORE_NETWORKS)
+        outcomes = (evaluate(fn, net, cand, oracle="kernel") for net in nets)
+        if all(o.failure is None or o.failure.kind != "raised" for o in outcomes):
+            return Hint(cand, len(nets), agrees=False)
     return None

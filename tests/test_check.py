@@ -33,6 +33,9 @@ EVERY = BUGGY + CORRECT + CONVENTIONS + ADAPTERS
 EXAMPLES = settings.default.max_examples
 
 
+FOUND = ("wrong", "agrees_in_another_convention")   # a failing network, reported as such
+
+
 def _module(path: Path) -> ModuleType:
     return sys.modules[load_function(f"{path}:backprop").__module__]
 
@@ -50,7 +53,7 @@ def test_the_catalogue_declares_what_check_must_say() -> None:
         assert mod.EXPECTED_VERDICT in VERDICTS, path.name
         assert isinstance(mod.OPTIONS, dict), path.name
         if path in BUGGY:
-            assert mod.EXPECTED_VERDICT == "wrong" and "Expected" in mod.__doc__, path.name
+            assert mod.EXPECTED_VERDICT in FOUND and "Expected" in mod.__doc__, path.name
     caveats = {_module(p).EXPECTED_CAVEAT for p in CORRECT} - {None}
     assert caveats == {"rounding", "nonfinite", "float32"}      # every kind has an example
 
@@ -58,7 +61,7 @@ def test_the_catalogue_declares_what_check_must_say() -> None:
 @pytest.mark.parametrize("path", EVERY, ids=_ids)
 def test_check_gives_every_catalogue_function_its_verdict(path: Path) -> None:
     mod = _module(path)
-    wrong = mod.EXPECTED_VERDICT == "wrong"
+    wrong = mod.EXPECTED_VERDICT in FOUND
     result = check_backprop(mod.backprop, mod.ACTIVATION, **mod.OPTIONS,
                             **({} if wrong else {"max_examples": EXAMPLES}))
     assert result.verdict == mod.EXPECTED_VERDICT, str(result)
@@ -98,10 +101,56 @@ def _assert_wrong_as_expected(mod: ModuleType, result: Any) -> None:
 def test_without_its_options_a_convention_gets_the_hint_that_names_them(path: Path) -> None:
     mod = _module(path)
     result = check_backprop(mod.backprop, mod.ACTIVATION)
-    assert result.verdict == "wrong" and not result.ok
-    assert (result.hint and result.hint.options) == mod.EXPECTED_HINT, str(result)
-    if mod.EXPECTED_HINT is not None:
+    agreeing = result.hint if result.hint is not None and result.hint.agrees else None
+    assert (agreeing and agreeing.options) == mod.EXPECTED_HINT, str(result)
+    assert not result.ok
+    if mod.EXPECTED_HINT is None:                     # wrong under its own options too
+        assert result.verdict == "wrong"
+        if result.hint is not None:                   # it raised: the depth at which it runs
+            assert result.hint.options == f"--layers {mod.OPTIONS['layers']}", str(result)
+    else:
         assert f"rerun with {mod.EXPECTED_HINT}" in str(result)
+        gradient = "--hidden-error lecture" not in mod.EXPECTED_HINT
+        assert result.verdict == ("agrees_in_another_convention" if gradient else "wrong")
+        assert str(result).startswith("ANOTHER CONVENTION: not checked as asked" if gradient
+                                      else "FAIL: disagrees with jax.grad as called")
+
+
+def _two_layers_without_hidden_g_prime(weights: list[np.ndarray], X: np.ndarray,
+                                       Y: np.ndarray) -> list[np.ndarray]:
+    W1, W2 = weights                                  # the slides' two layers only
+    A1 = 1 / (1 + np.exp(-(W1 @ X)))
+    A2 = 1 / (1 + np.exp(-(W2 @ A1)))
+    delta2 = (A2 - Y) * A2 * (1 - A2)
+    return [(W2.T @ delta2) @ X.T, delta2 @ A1.T]    # BUG: no g′(Z[1]) in the hidden layer
+
+
+def test_a_two_layer_function_with_a_bug_is_sent_to_its_depth_and_wrong_there() -> None:
+    """Raising on L = 1 says nothing of the math: the hint names the depth at which it runs (it
+    is wrong there too, so the verdict stays wrong), and the rerun there finds the bug."""
+    result = check_backprop(_two_layers_without_hidden_g_prime)
+    assert result.verdict == "wrong" and not result.ok and result.hint is not None
+    assert not result.hint.agrees and result.hint.options == "--layers 2"
+    assert result.outcome is not None and result.outcome.failure is not None
+    assert result.outcome.failure.kind == "raised"
+    assert "Hint: it runs only if it handles L = 2 layers" in str(result)
+    assert "rerun with --layers 2 to see where" in str(result)
+    there = check_backprop(_two_layers_without_hidden_g_prime, layers=2)
+    assert there.verdict == "wrong" and there.hint is None
+    assert [d.key for d in there.diagnosis][:1] == ["no_hidden_g_prime"], str(there)
+
+
+def test_a_correct_two_layer_function_exits_3_naming_its_convention(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Not wrong math, not checked as asked: exit 3, the verdict agrees_in_another_convention
+    in --json too; with the options of the hint, exit 0."""
+    target = f"{CATALOGUE / 'conventions' / 'two_layers_lecture.py'}:backprop"
+    out = _command(["check", target, "--max-examples", "50"], 3, capsys)
+    assert out.startswith("ANOTHER CONVENTION: not checked as asked") and "--layers 2" in out
+    answer = json.loads(_command(["check", target, "--max-examples", "50", "--json"], 3, capsys))
+    assert (answer["verdict"], answer["ok"], answer["diagnosis"], answer["hint_options"]) == (
+        "agrees_in_another_convention", False, [], "--layers 2")
+    _command(["check", target, "--max-examples", "50", "--layers", "2"], 0, capsys)
 
 
 def test_numpy_warnings_inside_a_correct_function_are_reported_not_fatal() -> None:
@@ -294,7 +343,7 @@ def test_in_jupyter_a_result_shows_itself_as_markdown() -> None:
     assert "**Diagnosis**:\n- sign flipped" in wrong
     mod = _module(CATALOGUE / "conventions" / "rows_layout.py")
     hinted = check_backprop(mod.backprop, mod.ACTIVATION)._repr_markdown_()
-    assert "**FAIL**" in hinted and "rerun with --layout rows" in hinted
+    assert hinted.startswith("**ANOTHER CONVENTION**") and "rerun with --layout rows" in hinted
     right = check_backprop(mod.backprop, mod.ACTIVATION, layout="rows", max_examples=20)
     assert right._repr_markdown_().startswith("**OK**: agrees with jax.grad on 20 networks")
 
@@ -356,18 +405,20 @@ ENGLISH_REPORT = ("FAIL", "disagrees with", "as called", "Minimal failing networ
 @pytest.mark.parametrize("path", BUGGY, ids=_ids)
 def test_check_speaks_korean_on_every_buggy_function(
         path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """``check FILE:backprop --lang ko``: exit 1, the verdict, the minimal network, the forward
-    pass, the worst entry, every diagnosis and the reproduce line in Korean (each diagnosis
-    line with three times as many Korean words as English ones, the lines of this report
-    twice as many); a Korean locale gives the same output without --lang."""
+    """``check FILE:backprop --lang ko``: exit 1 (3 for another convention), the verdict, the
+    minimal network, the forward pass, the worst entry, every diagnosis and the reproduce line
+    in Korean (each diagnosis line with three times as many Korean words as English ones, the
+    lines of this report twice as many); a Korean locale gives the same output without
+    --lang."""
     target = f"{path}:backprop"
-    korean = _command(["check", target, "--lang", "ko"], 1, capsys)
+    status = 1 if _module(path).EXPECTED_VERDICT == "wrong" else 3
+    korean = _command(["check", target, "--lang", "ko"], status, capsys)
     lines = korean.splitlines()
-    assert lines[0].startswith("실패: ")
+    assert lines[0].startswith("실패: " if status == 1 else "다른 규약: ")
     assert "jax.grad의 결과와 다릅니다 (sigmoid, float64, 시드 0)" in lines[0]
     assert lines[-1].startswith(f"같은 결과를 다시 보려면 다음을 실행하십시오: python -m "
                                 f"manual_backprop check {target} --activation ")
-    hinted = lines[0].startswith("실패: 지금 호출한 방식으로는 ")       # the hint replaces the rest
+    hinted = "지금 호출한 방식으로는 " in lines[0]       # the hint replaces the rest
     if hinted:
         assert "\n진단:" not in korean and "가는 가중치 w_jk): 기대값 " in lines[1]
     else:
@@ -382,7 +433,7 @@ def test_check_speaks_korean_on_every_buggy_function(
     own = [line for line in lines if not line.startswith("함수에서 예외가 발생했습니다: ")]
     assert _korean("\n".join(own), 3.0), own
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
-    assert _command(["check", target], 1, capsys) == korean
+    assert _command(["check", target], status, capsys) == korean
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=_ids)
@@ -391,7 +442,8 @@ def test_check_prints_twice_as_many_korean_words_on_every_buggy_function(
     """The measure of the issue, on the whole output: Korean words ≥ 2 × English words."""
     from tests.helpers import word_counts
 
-    korean = _command(["check", f"{path}:backprop", "--lang", "ko"], 1, capsys)
+    status = 1 if _module(path).EXPECTED_VERDICT == "wrong" else 3
+    korean = _command(["check", f"{path}:backprop", "--lang", "ko"], status, capsys)
     ko, en = word_counts(korean)
     assert ko >= 2 * en, (ko, en, korean)
 
@@ -455,7 +507,8 @@ def test_every_other_report_speaks_korean_too() -> None:
     assert "(--strict를 주었으므로 실패입니다):" in texts["strict"]
     assert texts["flaky"].startswith("실패: 같은 신경망에서 함수의 결과가 호출할 때마다 다릅니다")
     assert _korean(texts["flaky"])
-    assert texts["hinted"].startswith("실패: 지금 호출한 방식으로는 jax.grad의 결과와 다릅니다")
+    assert texts["hinted"].startswith("다른 규약: 요청한 규약으로는 검사할 수 없습니다. 지금 "
+                                      "호출한 방식으로는 jax.grad의 결과와 다릅니다")
     assert "강의의 규칙 E[l] = W[l+1]ᵀE[l+1]로 구한 값:" in texts["lecture"]
     assert texts["lecture"].startswith("실패: 강의 규칙의 결과와 다릅니다 (sigmoid, ")
     assert "참고: 강의의 규칙 E[l] = W[l+1]ᵀE[l+1]은 기울기가 아닙니다." in texts["lecture"]

@@ -474,17 +474,17 @@ COMMANDS = [
                   "tanh", "--max-examples", "100"], 0, ["float64로 계산하세요", "유효숫자"],
                  id="caveats-float32"),
     pytest.param([f"{ROOT}/catalogue/conventions/rows_layout.py:backprop", "--activation",
-                  "tanh", "--max-examples", "50"], 1,
-                 ["힌트:", "샘플 하나가 한 행", "--layout rows"], id="hint-rows"),
+                  "tanh", "--max-examples", "50"], 3,
+                 ["다른 규약", "힌트:", "샘플 하나가 한 행", "--layout rows"], id="hint-rows"),
     pytest.param([f"{ROOT}/examples/adapters/nnfs_style.py:backprop", "--max-examples", "50"],
-                 1, ["힌트:", "오차함수가 배치에 대한 평균", "편향도 받아", "--layout rows --loss "
+                 3, ["힌트:", "오차함수가 배치에 대한 평균", "편향도 받아", "--layout rows --loss "
                      "mean --biases"], id="hint-nnfs"),
     pytest.param([f"{ROOT}/examples/adapters/course_xor_script.py:backprop", "--max-examples",
                   "50"], 1, ["강의의 규칙과 일치합니다", "가중치 조정", "학습률 α = 1",
                              "--hidden-error lecture"],
                  id="hint-xor-script"),
     pytest.param([f"{ROOT}/catalogue/conventions/with_biases.py:backprop",
-                  "--max-examples", "50"], 1,
+                  "--max-examples", "50"], 3,
                  ["함수에서 예외가 발생했습니다: TypeError", "힌트:", "--biases"],
                  id="hint-biases"),
 ]

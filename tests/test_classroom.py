@@ -729,6 +729,30 @@ def test_a_class_of_every_kind_of_submission_with_the_real_check(
         assert timeout <= float(rows[name]["seconds"]) < timeout + 5, rows[name]
 
 
+def test_a_correct_submission_in_another_convention_is_not_marked_wrong(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The real check in each child: a correct two-layer function gets the verdict
+    agrees_in_another_convention (its options in the hint column), a buggy one wrong."""
+    catalogue = Path(__file__).resolve().parent.parent / "catalogue"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name, source in (("two_layers.py", "conventions/two_layers_lecture.py"),
+                         ("sign.py", "buggy/sign_flipped.py")):
+        (folder / name).write_text((catalogue / source).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    status = classroom.main([str(folder), "--function", "backprop", "--jobs", "2",
+                             "--timeout", "40", "--max-examples", "20",
+                             "--csv", str(tmp_path / "marks.csv")])
+    assert status == 1
+    out = capsys.readouterr().out
+    assert "2 submissions: 1 agrees_in_another_convention, 1 wrong" in out
+    rows = {row["submission"]: row for row in _rows(tmp_path / "marks.csv")}
+    assert rows["two_layers.py"]["verdict"] == "agrees_in_another_convention"
+    assert rows["two_layers.py"]["hint"].endswith("rerun with --layers 2")
+    assert rows["two_layers.py"]["diagnosis"] == ""
+    assert (rows["sign.py"]["verdict"], rows["sign.py"]["diagnosis"]) == ("wrong", "sign")
+
+
 # -- in Korean ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("argv", "message"), [

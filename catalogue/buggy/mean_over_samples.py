@@ -1,6 +1,7 @@
 """Bug: mean instead of sum over the samples (the deep-learning habit dW = δ·Aᵀ / m); the
 lecture's E = ½ΣΣ(Y − Ŷ)² sums over them. Expected diagnosis: mean. It is the gradient of the
-averaged loss ½·(1/m)·ΣΣ(Y − Ŷ)², so the hint proposes --loss mean (with it, it agrees)."""
+averaged loss ½·(1/m)·ΣΣ(Y − Ŷ)², so the hint proposes --loss mean (with it, it agrees), and
+the verdict is "agrees_in_another_convention" (exit 3): the bug is the convention, not the math."""
 
 import numpy as np
 
@@ -8,7 +9,7 @@ ACTIVATION = "sigmoid"
 EXPECTED_FAILURE = "mismatch"
 EXPECTED_DIAGNOSIS = "mean"
 EXPECTED_CAVEAT = None
-EXPECTED_VERDICT = "wrong"
+EXPECTED_VERDICT = "agrees_in_another_convention"
 EXPECTED_HINT = "--loss mean"
 OPTIONS = {}
 

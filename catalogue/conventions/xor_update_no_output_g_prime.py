@@ -5,8 +5,9 @@ lecture's E1, which does not involve g′(Z2) either).
 
 Checked with its OPTIONS it runs, and ΔW[2] = (W2_before − W2_after)/α disagrees:
 diagnosis no_output_g_prime (ΔW[1] agrees with the lecture's rule).
-Expected: failure mismatch, diagnosis no_output_g_prime (with OPTIONS); no hint (without
-options no convention fits: it is wrong in its own).
+Expected: failure mismatch, diagnosis no_output_g_prime (with OPTIONS); without options no
+convention fits (it is wrong in its own), so no hint that it agrees; it raises on one layer,
+so the hint names the depth at which it runs, --layers 2.
 """
 
 import numpy as np

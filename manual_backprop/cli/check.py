@@ -7,9 +7,10 @@
 
 Exit status: 0 the function agrees with jax.grad on every network tried (one summary line),
 possibly with numerical caveats (listed); 1 its math is wrong (the minimal failing network,
-expected vs got, the diagnosis, a hint where another convention fits), or it has a caveat and
---strict was given; 2 a usage error (one line on stderr: missing file, no such function, not
-callable, bad option).
+expected vs got, the diagnosis; a hint when it follows the lecture's hidden-error rule), or it
+has a caveat and --strict was given; 2 a usage error (one line on stderr: missing file, no such
+function, not callable, bad option); 3 it is wrong as called but computes the gradient in
+another convention (the hint gives the options: rerun with them).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from .classroom import is_class_run
 from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
 
-__all__ = ["UsageError", "load_function", "load_target", "main", "to_json"]
+__all__ = ["UsageError", "exit_status", "load_function", "load_target", "main", "to_json"]
 
 PROG = "manual-backprop check"
 
@@ -122,11 +123,11 @@ def _parser() -> argparse.ArgumentParser:
         "Check your own backprop FUNC(weights, X, Y) -> [ΔW[1], ..., ΔW[L]] against jax.grad "
         "on random networks; print the minimal network on which its math is wrong. Exit 0 "
         "agrees (possibly with numerical caveats), 1 wrong (or a caveat with --strict), 2 "
-        "usage error."))
+        "usage error, 3 agrees in another convention (rerun with the options of the hint)."))
     p.add_argument("target", metavar="FILE.py:FUNC",
                    help=_("the function, as path/to/file.py:name, path/to/notebook.ipynb:name "
-                          "or package.module:name (several, or a directory: a whole class, see "
-                          "--jobs)"))
+                          "or package.module:name (several, or a directory: a whole class; "
+                          "`check DIR --help` lists the class options)"))
     p.add_argument("--function", metavar="NAME",
                    help=_("the function's name, for a target given without :FUNC"))
     p.add_argument("--all-cells", action="store_true",
@@ -181,7 +182,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
     null), hint_options, caveats (lines), caveat_kinds, report (the full text), seconds."""
     return {"verdict": result.verdict, "ok": result.ok, "networks": result.networks,
             "max_error": result.max_error,
-            "diagnosis": [] if result.hint else [d.key for d in result.diagnosis],
+            "diagnosis": ([] if result.hint and result.hint.agrees
+                          else [d.key for d in result.diagnosis]),
             "hint": None if result.hint is None else str(result.hint),
             "hint_options": None if result.hint is None else result.hint.options,
             "caveats": (result.caveats.lines(result.activation) if result.caveats else []),
@@ -190,7 +192,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (0, 1 or 2). Several targets, a directory or a
+    """Run the command; returns the exit status (``exit_status``, or 2 for a usage error).
+    Several targets, a directory or a
     class option (--jobs, --timeout, --memory-mb, --csv, --out) make it a class run
     (``manual_backprop.cli.classroom``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -219,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out["report"] = "\n".join([*notes, out["report"]])
         out["skipped_cells"] = skipped
         print(json.dumps(out, ensure_ascii=False))
-        return 0 if result.ok else 1
+        return exit_status(result)
     for note in notes:
         print(note)
     print(result)
@@ -230,4 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                    f"{' --strict' if args.strict else ''} --max-examples {args.max_examples} "
                    f"--seed {args.seed}")
         print("\n" + _("Reproduce: {command}").format(command=command))
-    return 0 if result.ok else 1
+    return exit_status(result)
+
+
+def exit_status(result: CheckResult) -> int:
+    """0: agrees (with caveats too, unless --strict); 1: wrong; 3: agrees in another convention
+    (wrong as called, right with the hint's options: not wrong math, but not checked as asked).
+    2 is a usage error."""
+    if result.ok:
+        return 0
+    return 3 if result.verdict == "agrees_in_another_convention" else 1

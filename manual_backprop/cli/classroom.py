@@ -15,8 +15,9 @@ after it exits, so nothing it started lives on), with its address space limited 
 ``sys.exit``, an endless loop, a syntax error, a missing function or a memory blow-up is that
 submission's verdict and never stops the others.
 
-The child's contract: exit 0 or 1 with one JSON object on stdout (its last line, if the student's
-code printed before it): ``{"verdict": "agrees" | "agrees_with_caveats" | "wrong", "ok": bool,
+The child's contract: exit 0, 1 or 3 with one JSON object on stdout (its last line, if the
+student's code printed before it): ``{"verdict": "agrees" | "agrees_with_caveats" | "wrong" |
+"agrees_in_another_convention", "ok": bool,
 "networks": int, "diagnosis": [str], "hint": str | null, "caveats": [str], "report": str,
 "seconds": float}``; exit 2 with one line on stderr for a usage or loading error. Anything else
 (another exit status, no JSON, a signal) is the verdict ``error`` with the last line of stderr
@@ -69,7 +70,9 @@ __all__ = ["CSV_COLUMNS", "DEFAULT_COMMAND", "VERDICTS", "Result", "Submission",
 
 PROG = "manual-backprop check"
 DEFAULT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "manual_backprop", "check")
-VERDICTS = ("agrees", "agrees_with_caveats", "wrong", "error", "timeout")
+VERDICTS = ("agrees", "agrees_with_caveats", "agrees_in_another_convention", "wrong", "error",
+            "timeout")
+CHECK_VERDICTS = frozenset(VERDICTS[:4])   # a child's: reference.check.VERDICTS (no jax here)
 CSV_COLUMNS = ("submission", "verdict", "diagnosis", "hint", "caveats", "seconds")
 SUFFIXES = (".py", ".ipynb")
 CLASS_OPTIONS = ("--jobs", "--timeout", "--memory-mb", "--csv", "--out")
@@ -95,6 +98,7 @@ def verdict_word(verdict: str) -> str:
     """A verdict (one of VERDICTS) as the table and the progress lines show it: the code itself
     in English, a word in another language (the CSV and the JSON keep the code)."""
     return {"agrees": _("agrees"), "agrees_with_caveats": _("agrees_with_caveats"),
+            "agrees_in_another_convention": _("agrees_in_another_convention"),
             "wrong": _("wrong"), "error": _("error"), "timeout": _("timeout")}[verdict]
 
 
@@ -330,7 +334,7 @@ def _json_object(stdout: str) -> dict[str, Any] | None:
             value = json.loads(candidate)
         except ValueError:
             continue
-        if isinstance(value, dict) and value.get("verdict") in VERDICTS[:3]:
+        if isinstance(value, dict) and value.get("verdict") in CHECK_VERDICTS:
             return value
     return None
 
@@ -372,7 +376,7 @@ def _interpret(child: _Child, status: int, seconds: float, timeout: float,
     if child.timed_out:
         return error(_("no verdict within {timeout:g} s (killed)").format(timeout=timeout),
                      "timeout")
-    answer = _json_object(stdout) if status in (0, 1) else None
+    answer = _json_object(stdout) if status in (0, 1, 3) else None
     if answer is not None:
         result = Result(sub, str(answer["verdict"]),
                         bool(answer.get("ok")) and answer["verdict"] != "wrong",
