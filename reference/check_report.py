@@ -76,6 +76,18 @@ def _caveat_lines(result: Any) -> list[str]:
             + [f"  - {line}" for line in result.caveats.lines(result.activation)])
 
 
+def _rows_lines(net: Any) -> list[str]:
+    """The same network as a function of ``--layout rows`` got it: samples as rows."""
+    lines = [_("As your function got them (samples as rows):")]
+    for l, W in enumerate(net.weights, start=1):
+        lines.append(f"  W[{l}] = {_array(W.T)}    # (n_{l - 1}, n_{l}) = {W.T.shape}")
+    for l, b in enumerate(net.biases or [], start=1):
+        lines.append(f"  b[{l}] = {_array(b.ravel())}    # (n_{l},)")
+    lines.append(f"  X = {_array(net.X.T)}    # (m, n_0) = {net.X.T.shape}")
+    lines.append(f"  Y = {_array(net.Y.T)}    # (m, n_L) = {net.Y.T.shape}")
+    return lines
+
+
 def _read_as(conv: Any) -> str:
     notes = []
     if conv.layout == "rows":
@@ -122,6 +134,8 @@ def format_result(result: Any) -> str:
                       "then shrunk by Hypothesis.", result.networks).format(
         oracle=_oracle(result), head=_head(result), networks=result.networks), ""]
     lines += _network_lines(result.network)
+    if result.convention.layout == "rows":
+        lines += _rows_lines(result.network)
     if out.got is not None:
         lines.append(_("Your ΔW{read_as}:").format(read_as=_read_as(result.convention)))
         lines += [f"  ΔW[{l}] = {_array(g)}" for l, g in enumerate(out.got, start=1)]

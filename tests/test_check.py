@@ -153,6 +153,20 @@ def test_a_correct_two_layer_function_exits_3_naming_its_convention(
     _command(["check", target, "--max-examples", "50", "--layers", "2"], 0, capsys)
 
 
+def test_with_rows_the_network_is_also_shown_as_the_function_got_it() -> None:
+    """A student of --layout rows can paste the counterexample into their own code: W[l] as
+    (n_{l−1}, n_l), X as (m, n_0), beside the lecture's layout."""
+    mod = _module(CATALOGUE / "conventions" / "rows_sign_flipped.py")
+    result = check_backprop(mod.backprop, mod.ACTIVATION, **mod.OPTIONS)
+    net, text = result.network, str(result)
+    assert net is not None and "As your function got them (samples as rows):" in text
+    rows = text.split("As your function got them (samples as rows):\n", 1)[1].splitlines()
+    assert rows[0].startswith("  W[1] = ") and f"(n_0, n_1) = {net.weights[0].T.shape}" in rows[0]
+    assert rows[len(net.weights)].endswith(f"# (m, n_0) = {net.X.T.shape}")
+    lecture = check_backprop(_module(CATALOGUE / "buggy" / "sign_flipped.py").backprop)
+    assert "As your function got them" not in str(lecture)
+
+
 def test_numpy_warnings_inside_a_correct_function_are_reported_not_fatal() -> None:
     mod = _module(CATALOGUE / "correct" / "matrix_naive_sigmoid.py")
     result = check_backprop(mod.backprop, max_examples=200)   # seed 0: 9 of them overflow
@@ -326,6 +340,7 @@ def test_cli_a_file_that_does_not_import_is_a_usage_error(
     assert main([f"{bad}:backprop"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot import" in err and "SyntaxError" in err
+    assert err.count("line 1") == 1, err                      # the line, said once
 
 
 def test_the_command_is_dispatched_by_manual_backprop() -> None:

@@ -97,8 +97,9 @@ def load_target(target: str, function: str | None = None, all_cells: bool = Fals
     except Exception as exc:
         line = getattr(exc, "lineno", None)
         at = _(" (line {line})").format(line=line) if line else ""
+        message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else exc   # no "(f, line n)"
         raise UsageError(_("cannot import {module}: {error}: {message}{at}").format(
-            module=where, error=type(exc).__name__, message=exc, at=at)) from None
+            module=where, error=type(exc).__name__, message=message, at=at)) from None
     if not hasattr(module, name):
         public = [n for n, v in vars(module).items() if callable(v) and not n.startswith("_")
                   and getattr(v, "__module__", None) == module.__name__]
