@@ -26,8 +26,8 @@ from .conventions import Convention
 from .strategies import Network
 from .tolerances import UPDATE_ROUNDING
 
-__all__ = ["Call", "Failure", "Interpreted", "call", "interpret", "passes_alpha",
-           "positional_parameters"]
+__all__ = ["Call", "CannotCall", "Failure", "Interpreted", "call", "check_callable", "interpret",
+           "passes_alpha", "positional_parameters"]
 
 F64 = NDArray[np.float64]
 Arrays = list[NDArray[Any]]
@@ -77,6 +77,37 @@ def passes_alpha(fn: Callable[..., Any], conv: Convention) -> bool:
     base = 4 if conv.biases else 3
     n = positional_parameters(fn)
     return conv.returns == "update" and n is not None and n > base
+
+
+class CannotCall(TypeError):
+    """``fn`` cannot be called the way the convention calls it (its parameters do not bind):
+    nothing about its math is known. The message says how it is called and how to wrap it."""
+
+
+def check_callable(fn: Callable[..., Any], conv: Convention) -> None:
+    """Raise ``CannotCall`` when ``fn``'s parameters cannot take the convention's arguments
+    (weights[, biases], X, Y[, alpha]); nothing when they can, or its signature is unknown."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    names = ["weights", *(["biases"] if conv.biases else []), "X", "Y",
+             *(["alpha"] if passes_alpha(fn, conv) else [])]
+    try:
+        signature.bind(*names)
+    except TypeError as exc:
+        name = getattr(fn, "__name__", "fn")
+        k = positional_parameters(fn) or 0
+        lines = [_("{name}{signature} cannot be called as check calls it, {name}({arguments}) "
+                   "with weights = [W[1], ..., W[L]]: {error}").format(
+                       name=name, signature=f"({', '.join(signature.parameters)})",
+                   arguments=", ".join(names), error=exc)]
+        if k >= 4 and not conv.biases:
+            weights = ", ".join(f"W[{l}]" for l in range(1, k - 1))
+            lines.append(_("if its arguments are {weights}, X, Y, check this wrapper with "
+                           "--layers {L}: def {name}_list(weights, X, Y): return "
+                           "{name}(*weights, X, Y)").format(weights=weights, L=k - 2, name=name))
+        raise CannotCall("; ".join(lines)) from None
 
 
 def _in_layout(net: Network, conv: Convention
@@ -231,7 +262,12 @@ def _arrays(items: Sequence[Any], symbol: str, expect: Sequence[tuple[int, ...]]
         return None
     arrays = []
     for l, a in enumerate(items, start=1):
-        arr = np.asarray(a)
+        try:
+            arr = np.asarray(a)
+        except (ValueError, TypeError) as exc:      # ragged lists, objects numpy cannot read
+            out.failure = Failure("returned", _("Your {symbol}[{l}] is not an array: "
+                                                "{error}").format(symbol=symbol, l=l, error=exc))
+            return None
         if arr.dtype.kind not in "fiu":
             out.failure = Failure("returned", _("Your {symbol}[{l}] has dtype {dtype}; expected "
                                                 "real numbers (float64)").format(

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure, NoSuchExample
 from numpy.typing import NDArray
 
-from .calling import call, interpret
+from .calling import CannotCall, call, check_callable, interpret
 from .caveats import CaveatLog, probe_networks
 from .check_report import format_markdown, format_result
 from .conventions import Convention, convention
@@ -53,7 +53,7 @@ from .evaluate import Outcome, evaluate
 from .hints import Hint, find_depth_hint, find_hint
 from .strategies import ACTIVATION_NAMES, Network, networks, tame
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "VERDICTS", "CheckResult", "Outcome",
+__all__ = ["DEFAULT_MAX_EXAMPLES", "VERDICTS", "CannotCall", "CheckResult", "Outcome",
            "assert_backprop_correct", "check_backprop", "evaluate", "search_strategy"]
 
 F64 = NDArray[np.float64]
@@ -139,6 +139,8 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
         the same modules loaded: Hypothesis also draws numbers written in them). strict: a
         numerical caveat makes the result not ok. hints: when wrong, look for another
         convention that fits.
+    Raises ``CannotCall`` (a TypeError) when ``fn``'s parameters cannot take the arguments
+    of the convention and no other convention fits: its message says how to wrap it.
     """
     if not callable(fn):
         raise TypeError(f"`fn` must be a function (your backprop), got {type(fn).__name__}")
@@ -199,6 +201,8 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
             if result.hint is None and result.outcome.failure.kind == "raised":
                 result.hint = find_depth_hint(fn, activation, conv, seed)   # wrong there too
             result.hint_seconds = time.perf_counter() - hint_start
+            if result.hint is None:
+                check_callable(fn, conv)   # CannotCall: its parameters never took the arguments
             if (result.hint is not None and result.hint.agrees
                     and result.hint.convention.hidden_error == "exact"):
                 result.verdict = "agrees_in_another_convention"   # the gradient, other options

@@ -17,7 +17,7 @@ from hypothesis import settings
 
 import reference
 from manual_backprop.cli.check import load_function, main
-from reference.check import VERDICTS, check_backprop, evaluate
+from reference.check import VERDICTS, CannotCall, check_backprop, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue"
@@ -225,8 +225,9 @@ def _raises(*_: Any) -> Any:
     pytest.param(lambda W, X, Y: [g + 0j for g in _right(W, X, Y)], "returned",
                  "has dtype complex128", id="complex"),
     pytest.param(_modifies, "modified", "changed its argument X in place", id="modifies-X"),
-    pytest.param(lambda W, X: W, "raised", "takes 2 positional arguments but 3 were given",
-                 id="two-parameters"),
+    pytest.param(lambda W, X, Y: [[np.zeros((1, 2)), np.zeros(3)] for _ in W], "returned",
+                 "Your ΔW[1] is not an array: setting an array element with a sequence",
+                 id="ragged"),
 ])
 def test_malformed_results_are_disagreements(fn: Any, kind: str, message: str) -> None:
     result = check_backprop(fn, max_examples=200)
@@ -234,6 +235,43 @@ def test_malformed_results_are_disagreements(fn: Any, kind: str, message: str) -
     assert result.outcome.failure.kind == kind
     assert message in result.outcome.failure.message, result.outcome.failure.message
     assert "reference" not in result.outcome.failure.message   # never the checker's own line
+
+
+def _separate_weights(W1: np.ndarray, W2: np.ndarray, X: np.ndarray, Y: np.ndarray
+                      ) -> list[np.ndarray]:
+    return _right([W1, W2], X, Y)                     # right, for two layers given one by one
+
+
+def test_a_function_that_cannot_take_the_arguments_is_not_judged(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """backprop(W1, W2, X, Y) or a function of two parameters: nothing is known of its math, so
+    no verdict; a CannotCall (a TypeError) says how check calls it and, for separate weights,
+    the wrapper that makes it checkable (which then agrees); the command exits 2, one line."""
+    with pytest.raises(CannotCall, match=r"^_separate_weights\(W1, W2, X, Y\) cannot be called "
+                       r"as check calls it, _separate_weights\(weights, X, Y\) .*"
+                       r"if its arguments are W\[1\], W\[2\], X, Y, check this wrapper with "
+                       r"--layers 2: def _separate_weights_list\(weights, X, Y\)"):
+        check_backprop(_separate_weights, max_examples=20)
+    wrapped = check_backprop(lambda weights, X, Y: _separate_weights(*weights, X, Y),
+                             layers=2, max_examples=20)
+    assert wrapped.verdict == "agrees"
+    with pytest.raises(CannotCall, match="too many positional arguments") as raised:
+        check_backprop(lambda W, X: W, max_examples=20)
+    assert "wrapper" not in str(raised.value)
+    assert main([f"{CATALOGUE / 'conventions' / 'with_biases.py'}:backprop",
+                 "--max-examples", "20"]) == 3          # the hint --biases: it takes them
+    capsys.readouterr()
+
+
+def test_cli_a_function_that_cannot_take_the_arguments_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hw.py"
+    path.write_text("def backprop(W1, W2, X, Y):\n    return [W1, W2]\n")
+    assert main([f"{path}:backprop"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("manual-backprop check: error: backprop(W1, W2, X, Y) cannot")
+    assert "check this wrapper with --layers 2" in captured.err
 
 
 def test_a_raised_exception_is_located_in_the_users_code() -> None:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reference.check import DEFAULT_MAX_EXAMPLES, CheckResult, check_backprop
+from reference.check import DEFAULT_MAX_EXAMPLES, CannotCall, CheckResult, check_backprop
 from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
 from reference.strategies import ACTIVATION_NAMES
@@ -216,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
             prog=PROG, target=args.target), file=sys.stderr)
+        return 2
+    except CannotCall as exc:            # a usage error: nothing about its math is known
+        print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
     notes = [_("Notebook: not run: {cell}").format(cell=c) for c in skipped]
     if args.json:
