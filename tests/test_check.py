@@ -140,6 +140,22 @@ def test_a_two_layer_function_with_a_bug_is_sent_to_its_depth_and_wrong_there() 
     assert [d.key for d in there.diagnosis][:1] == ["no_hidden_g_prime"], str(there)
 
 
+def test_json_gives_the_failing_network_and_its_worst_entry_as_data(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A grading script needs no prose: the failure, the worst entry and the minimal network
+    (the lecture's layout) are fields; they are null when the function agrees."""
+    out = json.loads(_command(["check", BUG, "--json"], 1, capsys))
+    assert out["failure"]["kind"] == "mismatch" and out["worst_entry"]["parameter"] == "ΔW[2]"
+    worst = out["worst_entry"]
+    assert worst["got"] == -worst["expected"] != 0 and worst["relative_error"] > 1e-3
+    net = out["network"]
+    assert [np.shape(W) for W in net["weights"]] == [(1, 1), (1, 1)] and net["biases"] is None
+    assert np.shape(net["X"]) == (1, 1) and np.shape(net["Y"]) == (1, 1)
+    good = json.loads(_command(["check", GOOD, "--json", "--max-examples", "20",
+                                "--activation", "tanh"], 0, capsys))
+    assert (good["failure"], good["worst_entry"], good["network"]) == (None, None, None)
+
+
 def test_a_correct_two_layer_function_exits_3_naming_its_convention(
         capsys: pytest.CaptureFixture[str]) -> None:
     """Not wrong math, not checked as asked: exit 3, the verdict agrees_in_another_convention
