@@ -100,6 +100,12 @@ def test_text_output_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
         row = next(line for line in out.splitlines() if line.startswith(f"epochs to E < {t:g} "))
         cells = row.split()[-2:]
         assert cells == [str(run[h].epochs_to[t] or "never") for h in ("exact", "lecture")]
+    note = "The lecture's rule is not the gradient, yet it ended lower here"
+    assert run["lecture"].final_loss < run["exact"].final_loss and note in out
+    assert main(["--epochs", "100", "--alpha", "10"]) == 0       # a step too large for it
+    big = {h: train(initial_weights(0), 100, 10.0, h) for h in ("exact", "lecture")}
+    assert big["exact"].final_loss < big["lecture"].final_loss
+    assert note not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args", [["--epochs", "0"], ["--alpha", "-1"], ["--hidden", "0"],
@@ -179,8 +185,9 @@ def test_the_table_in_korean(capsys: pytest.CaptureFixture[str],
         assert word not in korean, word
     english = _cli(["--lang", "en"], capsys)[1]
     assert _numbers(korean) == _numbers(english)
-    table = korean.splitlines()[3:]
+    table = korean.splitlines()[3:13]                  # then a blank line and the note
     assert len(table) == 10 and len({_columns(line) for line in table}) == 1, table
+    assert korean.splitlines()[14].startswith("강의의 규칙은 기울기가 아닌데도")
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     assert _cli([], capsys)[1] == korean
 

@@ -63,6 +63,11 @@ def _report(args: argparse.Namespace, runs: dict[str, Run]) -> None:
     for label, *cells in [head, *rows]:
         print(pad(label, widths[0])
               + "".join(pad(c, w, right=True) for w, c in zip(widths[1:], cells)))
+    if le.final_loss < ex.final_loss:      # a surprise worth one sentence: the shortcut won
+        print("\n" + _("The lecture's rule is not the gradient, yet it ended lower here: with one "
+                       "output, its ΔW[1] is, sample by sample, the gradient's term divided by "
+                       "σ′(Z[2]) ≤ ¼, roughly a larger step for W[1] that suits XOR but can "
+                       "point uphill (docs/hidden-error.md)."))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
