@@ -11,6 +11,7 @@ returns="update" the new weights (or None, the given arrays changed in place).
 from __future__ import annotations
 
 import inspect
+import re
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -84,30 +85,46 @@ class CannotCall(TypeError):
     nothing about its math is known. The message says how it is called and how to wrap it."""
 
 
+def _binds(signature: inspect.Signature, names: list[str]) -> TypeError | None:
+    try:
+        signature.bind(*names)
+    except TypeError as exc:
+        return exc
+    return None
+
+
 def check_callable(fn: Callable[..., Any], conv: Convention) -> None:
     """Raise ``CannotCall`` when ``fn``'s parameters cannot take the convention's arguments
-    (weights[, biases], X, Y[, alpha]); nothing when they can, or its signature is unknown."""
+    (weights[, biases], X, Y[, alpha]) and either no convention's can (``json.dumps``) or its
+    parameters are the weights one by one (``backprop(W1, W2, X, Y)``: the first parameter
+    named W1 or w1); nothing otherwise, or when its signature is unknown."""
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
         return
     names = ["weights", *(["biases"] if conv.biases else []), "X", "Y",
              *(["alpha"] if passes_alpha(fn, conv) else [])]
-    try:
-        signature.bind(*names)
-    except TypeError as exc:
-        name = getattr(fn, "__name__", "fn")
-        k = positional_parameters(fn) or 0
-        lines = [_("{name}{signature} cannot be called as check calls it, {name}({arguments}) "
-                   "with weights = [W[1], ..., W[L]]: {error}").format(
-                       name=name, signature=f"({', '.join(signature.parameters)})",
-                   arguments=", ".join(names), error=exc)]
-        if k >= 4 and not conv.biases:
-            weights = ", ".join(f"W[{l}]" for l in range(1, k - 1))
-            lines.append(_("if its arguments are {weights}, X, Y, check this wrapper with "
-                           "--layers {L}: def {name}_list(weights, X, Y): return "
-                           "{name}(*weights, X, Y)").format(weights=weights, L=k - 2, name=name))
-        raise CannotCall("; ".join(lines)) from None
+    exc = _binds(signature, names)
+    if exc is None:
+        return
+    params = list(signature.parameters)
+    separate = bool(params) and re.fullmatch(r"[Ww]_?1", params[0]) is not None
+    styles = (["weights", "X", "Y"], ["weights", "biases", "X", "Y"],
+              ["weights", "X", "Y", "alpha"], ["weights", "biases", "X", "Y", "alpha"])
+    if not separate and any(_binds(signature, style) is None for style in styles):
+        return                                   # another convention calls it: a verdict
+    name = getattr(fn, "__name__", "fn")
+    k = positional_parameters(fn) or 0
+    lines = [_("{name}{signature} cannot be called as check calls it, {name}({arguments}) "
+               "with weights = [W[1], ..., W[L]]: {error}").format(
+                   name=name, signature=f"({', '.join(params)})", arguments=", ".join(names),
+                   error=exc)]
+    if separate and k >= 3:
+        weights = ", ".join(f"W[{l}]" for l in range(1, k - 1))
+        lines.append(_("if its arguments are {weights}, X, Y, check this wrapper with "
+                       "--layers {L}: def {name}_list(weights, X, Y): return "
+                       "{name}(*weights, X, Y)").format(weights=weights, L=k - 2, name=name))
+    raise CannotCall("; ".join(lines)) from None
 
 
 def _in_layout(net: Network, conv: Convention
