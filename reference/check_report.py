@@ -32,12 +32,7 @@ def _network_lines(net: Any) -> list[str]:
                       "(one per column), {activation} in every layer, {biases}", net.m
                       ).format(L=L, widths="-".join(map(str, n)), m=net.m,
                                activation=net.activations[0], biases=biases)]
-    for l, W in enumerate(net.weights, start=1):
-        lines.append(f"  W[{l}] = {_array(W)}    # (n_{l}, n_{l - 1}) = {W.shape}")
-    for l, b in enumerate(net.biases or [], start=1):
-        lines.append(f"  b[{l}] = {_array(b)}    # (n_{l}, 1)")
-    lines.append(f"  X = A[0] = {_array(net.X)}    # (n_0, m) = {net.X.shape}")
-    lines.append(f"  Y = {_array(net.Y)}    # (n_L, m) = {net.Y.shape}")
+    lines += _array_lines(net)
     fwd = mb.forward(net.weights, net.X, net.activations, biases=net.biases)
     lines.append(_("Forward pass:"))
     for l in range(1, L + 1):
@@ -76,15 +71,20 @@ def _caveat_lines(result: Any) -> list[str]:
             + [f"  - {line}" for line in result.caveats.lines(result.activation)])
 
 
-def _rows_lines(net: Any) -> list[str]:
-    """The same network as a function of ``--layout rows`` got it: samples as rows."""
-    lines = [_("As your function got them (samples as rows):")]
+def _array_lines(net: Any, rows: bool = False) -> list[str]:
+    """W[l], b[l], X and Y with their shapes, in the lecture's layout or, with ``rows``, as a
+    function of ``--layout rows`` got them (samples as rows)."""
+    lines = []
     for l, W in enumerate(net.weights, start=1):
-        lines.append(f"  W[{l}] = {_array(W.T)}    # (n_{l - 1}, n_{l}) = {W.T.shape}")
+        W_, dims = (W.T, f"(n_{l - 1}, n_{l})") if rows else (W, f"(n_{l}, n_{l - 1})")
+        lines.append(f"  W[{l}] = {_array(W_)}    # {dims} = {W_.shape}")
     for l, b in enumerate(net.biases or [], start=1):
-        lines.append(f"  b[{l}] = {_array(b.ravel())}    # (n_{l},)")
-    lines.append(f"  X = {_array(net.X.T)}    # (m, n_0) = {net.X.T.shape}")
-    lines.append(f"  Y = {_array(net.Y.T)}    # (m, n_L) = {net.Y.T.shape}")
+        lines.append(f"  b[{l}] = {_array(b.ravel())}    # (n_{l},)" if rows
+                     else f"  b[{l}] = {_array(b)}    # (n_{l}, 1)")
+    X, Y = (net.X.T, net.Y.T) if rows else (net.X, net.Y)
+    lines.append(f"  X = {_array(X)}    # (m, n_0) = {X.shape}" if rows
+                 else f"  X = A[0] = {_array(X)}    # (n_0, m) = {X.shape}")
+    lines.append(f"  Y = {_array(Y)}    # {'(m, n_L)' if rows else '(n_L, m)'} = {Y.shape}")
     return lines
 
 
@@ -135,7 +135,8 @@ def format_result(result: Any) -> str:
         oracle=_oracle(result), head=_head(result), networks=result.networks), ""]
     lines += _network_lines(result.network)
     if result.convention.layout == "rows":
-        lines += _rows_lines(result.network)
+        lines += [_("As your function got them (samples as rows):"),
+                  *_array_lines(result.network, rows=True)]
     if out.got is not None:
         lines.append(_("Your ΔW{read_as}:").format(read_as=_read_as(result.convention)))
         lines += [f"  ΔW[{l}] = {_array(g)}" for l, g in enumerate(out.got, start=1)]
