@@ -334,9 +334,32 @@ def test_an_unknown_activation_is_answered_with_every_known_name() -> None:
     assert text.endswith("expected one of " + ", ".join(map(repr, mb.ACTIVATIONS))), text
 
 
+@pytest.mark.parametrize(("value", "exc"), [
+    pytest.param("zzz", ValueError, id="nothing-close"),
+    pytest.param(1, TypeError, id="not-a-str"),
+])
+def test_an_unknown_hidden_error_is_answered_with_both_rules_and_nothing_after(
+        value: Any, exc: type[Exception]) -> None:
+    text = message(exc, "gradients", {"hidden_error": value})
+    assert text.startswith(f"`hidden_error` is {value!r}"), text
+    assert text.endswith("'lecture' (E[l] = W[l+1]ᵀ E[l+1])"), text
+
+
 def test_an_activation_of_the_wrong_type_is_shown_with_its_type_and_value() -> None:
     text = message(TypeError, "gradients", {"activation": ["relu", 3]})
     assert text.startswith("`activation[1]`") and text.endswith("got int 3"), text
+
+
+@pytest.mark.parametrize(("changes", "got"), [
+    pytest.param({"weights": None}, "got NoneType", id="weights-None"),
+    pytest.param({"weights": "W"}, "got str", id="weights-str"),
+    pytest.param({"biases": 0.5}, "got float", id="biases-float"),
+])
+def test_a_list_argument_that_is_no_list_is_shown_by_its_type_alone(
+        changes: dict[str, Any], got: str) -> None:
+    """Only an ndarray given for the list is shown with its shape and the hint to wrap it."""
+    text = message(TypeError, "gradients", changes)
+    assert text.endswith(got), text
 
 
 def test_a_g_without_its_derivative_is_shown_even_without_a_name() -> None:
