@@ -123,6 +123,10 @@ BAD_INPUTS = [
         "size m must be at least 1"),
     row("X-nan", "finite", "gradients", {"X": with_nan((2, 4), (1, 3))}, ValueError,
         "`X` must be finite, but `X[1, 3]` = nan (1 non-finite entry)"),
+    row("X-inf-forward", "finite", "forward", {"X": with_nan((2, 4), (0, 2), np.inf)},
+        ValueError, "`X` must be finite, but `X[0, 2]` = inf (1 non-finite entry)"),
+    row("X-nan-elementwise", "finite", "gradients_elementwise", {"X": with_nan((2, 4), (1, 0))},
+        ValueError, "`X` must be finite, but `X[1, 0]` = nan (1 non-finite entry)"),
     row("X-complex", "dtype", "gradients", {"X": np.ones((2, 4), dtype=complex)}, TypeError,
         "`X` has complex dtype complex128; expected real float32 or float64"),
     row("X-strings", "dtype", "gradients", {"X": np.full((2, 4), "1.0")}, TypeError,
@@ -343,6 +347,12 @@ def test_an_unknown_hidden_error_is_answered_with_both_rules_and_nothing_after(
     text = message(exc, "gradients", {"hidden_error": value})
     assert text.startswith(f"`hidden_error` is {value!r}"), text
     assert text.endswith("'lecture' (E[l] = W[l+1]ᵀ E[l+1])"), text
+
+
+@pytest.mark.parametrize("fn", ["loss", "gradients", "step", "gradients_elementwise"])
+def test_a_missing_Y_is_named_first_and_shown_by_its_type(fn: str) -> None:
+    text = message(TypeError, fn, {"Y": None})
+    assert text.startswith("`Y`") and text.endswith("got NoneType"), text
 
 
 def test_an_activation_of_the_wrong_type_is_shown_with_its_type_and_value() -> None:
