@@ -515,3 +515,13 @@ def test_check_finite_false_skips_only_the_finiteness_check(fn: str, biases: Any
     assert any(np.isnan(a).any() for a in flat(result))   # W ≠ 0: the NaN reaches the results
     with pytest.raises(ValueError, match=re.escape("`X.shape[0]` (=3) must equal")):
         _call_checked(fn, args | {"X": np.ones((3, 4))}, False)
+
+
+def test_validate_network_names_a_non_finite_entry_as_the_kernel_does() -> None:
+    """``validate_network`` (the network files and ``explain`` read their arrays with it)
+    checks finiteness too."""
+    from manual_backprop.validation import validate_network
+
+    X = with_nan((2, 4), (0, 3), -np.inf)
+    with pytest.raises(ValueError, match=re.escape("`X` must be finite, but `X[0, 3]` = -inf")):
+        validate_network(W1(), X, np.zeros((1, 4)))
