@@ -251,6 +251,18 @@ def test_bad_input_is_rejected_with_a_clear_message(fn: str, changes: dict[str, 
         call(fn, args)
 
 
+@pytest.mark.parametrize(("fn", "changes", "exc", "fragment"), BAD_INPUTS)
+def test_every_message_begins_with_what_it_is_about(fn: str, changes: dict[str, Any],
+                                                    exc: type[Exception], fragment: str) -> None:
+    """The argument's name first (or, for a mix of dtypes or a custom activation's result, the
+    words that name them), so the reader sees at once what to fix."""
+    argument = next(iter(changes))
+    with pytest.raises(exc) as info:
+        call(fn, good() | changes)
+    assert str(info.value).startswith((f"`{argument}", "mixed float dtypes: `", "activation '")), (
+        str(info.value))
+
+
 FUNCTIONS = ("forward", "loss", "gradients", "step", "gradients_elementwise")
 
 COVERAGE = {
