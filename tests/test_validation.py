@@ -537,3 +537,27 @@ def test_validate_network_names_a_non_finite_entry_as_the_kernel_does() -> None:
     X = with_nan((2, 4), (0, 3), -np.inf)
     with pytest.raises(ValueError, match=re.escape("`X` must be finite, but `X[0, 3]` = -inf")):
         validate_network(W1(), X, np.zeros((1, 4)))
+
+
+@pytest.mark.parametrize("X", [
+    pytest.param(np.ones((2, 4)), id="ndarray"),
+    pytest.param([[1.0] * 4] * 2, id="nested-list"),
+])
+def test_validate_network_without_Y_gives_None_for_it(X: Any) -> None:
+    from manual_backprop.validation import validate_network
+
+    Ws, A0, Y = validate_network(W1(), X)
+    assert Y is None and A0.shape == (2, 4) and [W.shape for W in Ws] == [(3, 2), (1, 3)]
+
+
+@pytest.mark.parametrize(("changes", "end"), [
+    pytest.param({"X": np.ones((3, 4))}, "the number of inputs n_0", id="X-wrong-number-of-inputs"),
+    pytest.param({"Y": np.zeros((2, 3))}, "one target column per sample of X",
+                 id="Y-neither-transposed-nor-1d"),
+    pytest.param({"biases": [np.zeros((2, 3)), B[1]]}, "the 3 net inputs of layer 1",
+                 id="biases-neither-row-nor-1d"),
+])
+def test_without_a_hint_the_message_ends_with_what_was_expected(changes: dict[str, Any],
+                                                                 end: str) -> None:
+    text = message(ValueError, "gradients", changes)
+    assert text.endswith(end), text
