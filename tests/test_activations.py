@@ -314,6 +314,18 @@ def test_the_built_in_table_built_at_import_is_right(name: str) -> None:
     np.testing.assert_allclose(both[1], g1, rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_a_built_in_lets_infinities_through_without_an_error(name: str) -> None:
+    """With ``check_finite=False`` an infinite input gives ±inf (or NaN) results, not an error:
+    the built-ins' outputs are not checked like a custom g's (``_checked``)."""
+    X = np.array([[np.inf, -np.inf, 1.0]])
+    W = [np.ones((1, 1))]
+    A = mb.forward(W, X, name, check_finite=False).A[1]
+    np.testing.assert_array_equal(A[:, 2], mb.ACTIVATIONS[name].g(np.ones((1, 1)))[:, 0])
+    dW = mb.gradients(W, X, np.zeros((1, 3)), name, check_finite=False)
+    assert dW[0].shape == (1, 1)
+
+
 def _numpy_g(Z: np.ndarray) -> np.ndarray:
     return np.tanh(Z)
 
