@@ -372,6 +372,15 @@ def test_a_fused_g_and_g_prime_is_accepted_and_used() -> None:
     assert calls == [(1, 1)]
 
 
+def test_a_custom_g_and_g_prime_keep_their_names_once_checked() -> None:
+    """The checking wrapper around a user's g and g′ keeps their names (tracebacks and reprs
+    name the user's functions); a function without one is named by its role."""
+    act = mb.Activation("t", _numpy_g, _numpy_g_prime)
+    assert (act.g.__name__, act.g_prime.__name__) == ("_numpy_g", "_numpy_g_prime")
+    unnamed = mb.Activation("p", partial(np.multiply, 2.0), partial(np.multiply, 0.0))
+    assert (unnamed.g.__name__, unnamed.g_prime.__name__) == ("g", "g′")
+
+
 def test_from_pair_names_the_activation() -> None:
     """The name is the one given, else g's __name__, else "custom" for a callable without one;
     a functools.partial is a valid g."""
