@@ -372,6 +372,18 @@ def test_a_fused_g_and_g_prime_is_accepted_and_used() -> None:
     assert calls == [(1, 1)]
 
 
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_a_built_in_called_on_integers_computes_in_float64(name: str) -> None:
+    """Called directly (not by the kernel), the built-ins that compute in place work on a float
+    copy: integers become float64, and the caller's array is left as it was."""
+    act, Z = mb.ACTIVATIONS[name], np.array([[-2, 0, 3]])
+    for f in (act.g, act.g_prime, lambda Z: act.g_and_g_prime(Z)[0]):
+        out = f(Z)
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out, f(Z.astype(np.float64)))
+    np.testing.assert_array_equal(Z, [[-2, 0, 3]])
+
+
 def test_a_custom_g_and_g_prime_keep_their_names_once_checked() -> None:
     """The checking wrapper around a user's g and g′ keeps their names (tracebacks and reprs
     name the user's functions); a function without one is named by its role."""
