@@ -100,6 +100,18 @@ def test_derivative_at_and_near_the_kinks_follows_jax(name: str) -> None:
         assert ours[3] == 1.0       # leaky_relu′(0) = 1
 
 
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_g_at_the_two_zeros_has_the_sign_jax_gives(name: str) -> None:
+    """relu(−0.0) is +0.0 (0 for every z ≤ 0), leaky_relu, identity and tanh keep −0.0: the bits
+    of jax's g."""
+    Z = np.array([-0.0, 0.0])
+    with x64():
+        theirs = np.array([float(JAX_ACTIVATIONS[name](z)) for z in Z])
+    act = mb.ACTIVATIONS[name]
+    for ours in (act.g(Z), act.g_and_g_prime(Z)[0]):
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 # --- every built-in g′ through reference.check_activation, and custom activations -------------
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -214,6 +226,12 @@ def test_a_custom_activation_that_reimplements_tanh_gives_tanh_gradients() -> No
 
 
 IN_PLACE = [name for name, g in mb.ACTIVATIONS.items() if g.g_and_g_prime_in_place is not None]
+
+
+def test_sigmoid_tanh_and_softplus_compute_in_place() -> None:
+    """The built-ins that reuse the kernel's own Z (``g_and_g_prime_in_place``, the module doc
+    of manual_backprop.activations), which the tests in blocks below check."""
+    assert IN_PLACE == ["sigmoid", "tanh", "softplus"]
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
