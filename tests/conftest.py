@@ -67,6 +67,16 @@ def _load_every_local_module() -> None:
 _load_every_local_module()
 
 
+def pytest_collection_modifyitems(items) -> None:  # type: ignore[no-untyped-def]
+    """In a mutation run (mutmut sets MUTANT_UNDER_TEST): the fast, direct tests first, so that
+    ``-x`` stops a mutant at the first test that kills it (``tools/mutation/order.py``; mutmut's
+    fork-server workers stall with the plugin passed as PYTEST_PLUGINS). Only the order changes."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from tools.mutation.order import pytest_collection_modifyitems as fast_first
+
+        fast_first(items)
+
+
 def pytest_sessionfinish(session) -> None:  # type: ignore[no-untyped-def]
     """In a pytest-xdist worker: hand this worker's counts to the controller."""
     workeroutput = getattr(session.config, "workeroutput", None)

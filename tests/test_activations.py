@@ -100,6 +100,18 @@ def test_derivative_at_and_near_the_kinks_follows_jax(name: str) -> None:
         assert ours[3] == 1.0       # leaky_relu′(0) = 1
 
 
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_g_at_the_two_zeros_has_the_sign_jax_gives(name: str) -> None:
+    """relu(−0.0) is +0.0 (0 for every z ≤ 0), leaky_relu, identity and tanh keep −0.0: the bits
+    of jax's g."""
+    Z = np.array([-0.0, 0.0])
+    with x64():
+        theirs = np.array([float(JAX_ACTIVATIONS[name](z)) for z in Z])
+    act = mb.ACTIVATIONS[name]
+    for ours in (act.g(Z), act.g_and_g_prime(Z)[0]):
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 # --- every built-in g′ through reference.check_activation, and custom activations -------------
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -216,6 +228,12 @@ def test_a_custom_activation_that_reimplements_tanh_gives_tanh_gradients() -> No
 IN_PLACE = [name for name, g in mb.ACTIVATIONS.items() if g.g_and_g_prime_in_place is not None]
 
 
+def test_sigmoid_tanh_and_softplus_compute_in_place() -> None:
+    """The built-ins that reuse the kernel's own Z (``g_and_g_prime_in_place``, the module doc
+    of manual_backprop.activations), which the tests in blocks below check."""
+    assert IN_PLACE == ["sigmoid", "tanh", "softplus"]
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", IN_PLACE)
 def test_in_place_activations_give_the_same_bits_block_by_block(name: str, dtype: type) -> None:
@@ -306,6 +324,18 @@ def test_the_built_in_table_built_at_import_is_right(name: str) -> None:
     np.testing.assert_allclose(both[1], g1, rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("name", list(mb.ACTIVATIONS))
+def test_a_built_in_lets_infinities_through_without_an_error(name: str) -> None:
+    """With ``check_finite=False`` an infinite input gives ±inf (or NaN) results, not an error:
+    the built-ins' outputs are not checked like a custom g's (``_checked``)."""
+    X = np.array([[np.inf, -np.inf, 1.0]])
+    W = [np.ones((1, 1))]
+    A = mb.forward(W, X, name, check_finite=False).A[1]
+    np.testing.assert_array_equal(A[:, 2], mb.ACTIVATIONS[name].g(np.ones((1, 1)))[:, 0])
+    dW = mb.gradients(W, X, np.zeros((1, 3)), name, check_finite=False)
+    assert dW[0].shape == (1, 1)
+
+
 def _numpy_g(Z: np.ndarray) -> np.ndarray:
     return np.tanh(Z)
 
@@ -350,6 +380,27 @@ def test_a_fused_g_and_g_prime_is_accepted_and_used() -> None:
     np.testing.assert_array_equal(mb.gradients(W, X, Y, act),
                                   mb.gradients(W, X, Y, (_numpy_g, _numpy_g_prime)))
     assert calls == [(1, 1)]
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_a_built_in_called_on_integers_computes_in_float64(name: str) -> None:
+    """Called directly (not by the kernel), the built-ins that compute in place work on a float
+    copy: integers become float64, and the caller's array is left as it was."""
+    act, Z = mb.ACTIVATIONS[name], np.array([[-2, 0, 3]])
+    for f in (act.g, act.g_prime, lambda Z: act.g_and_g_prime(Z)[0]):
+        out = f(Z)
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out, f(Z.astype(np.float64)))
+    np.testing.assert_array_equal(Z, [[-2, 0, 3]])
+
+
+def test_a_custom_g_and_g_prime_keep_their_names_once_checked() -> None:
+    """The checking wrapper around a user's g and g′ keeps their names (tracebacks and reprs
+    name the user's functions); a function without one is named by its role."""
+    act = mb.Activation("t", _numpy_g, _numpy_g_prime)
+    assert (act.g.__name__, act.g_prime.__name__) == ("_numpy_g", "_numpy_g_prime")
+    unnamed = mb.Activation("p", partial(np.multiply, 2.0), partial(np.multiply, 0.0))
+    assert (unnamed.g.__name__, unnamed.g_prime.__name__) == ("g", "g′")
 
 
 def test_from_pair_names_the_activation() -> None:

@@ -123,6 +123,10 @@ BAD_INPUTS = [
         "size m must be at least 1"),
     row("X-nan", "finite", "gradients", {"X": with_nan((2, 4), (1, 3))}, ValueError,
         "`X` must be finite, but `X[1, 3]` = nan (1 non-finite entry)"),
+    row("X-inf-forward", "finite", "forward", {"X": with_nan((2, 4), (0, 2), np.inf)},
+        ValueError, "`X` must be finite, but `X[0, 2]` = inf (1 non-finite entry)"),
+    row("X-nan-elementwise", "finite", "gradients_elementwise", {"X": with_nan((2, 4), (1, 0))},
+        ValueError, "`X` must be finite, but `X[1, 0]` = nan (1 non-finite entry)"),
     row("X-complex", "dtype", "gradients", {"X": np.ones((2, 4), dtype=complex)}, TypeError,
         "`X` has complex dtype complex128; expected real float32 or float64"),
     row("X-strings", "dtype", "gradients", {"X": np.full((2, 4), "1.0")}, TypeError,
@@ -247,6 +251,18 @@ def test_bad_input_is_rejected_with_a_clear_message(fn: str, changes: dict[str, 
         call(fn, args)
 
 
+@pytest.mark.parametrize(("fn", "changes", "exc", "fragment"), BAD_INPUTS)
+def test_every_message_begins_with_what_it_is_about(fn: str, changes: dict[str, Any],
+                                                    exc: type[Exception], fragment: str) -> None:
+    """The argument's name first (or, for a mix of dtypes or a custom activation's result, the
+    words that name them), so the reader sees at once what to fix."""
+    argument = next(iter(changes))
+    with pytest.raises(exc) as info:
+        call(fn, good() | changes)
+    assert str(info.value).startswith((f"`{argument}", "mixed float dtypes: `", "activation '")), (
+        str(info.value))
+
+
 FUNCTIONS = ("forward", "loss", "gradients", "step", "gradients_elementwise")
 
 COVERAGE = {
@@ -334,9 +350,38 @@ def test_an_unknown_activation_is_answered_with_every_known_name() -> None:
     assert text.endswith("expected one of " + ", ".join(map(repr, mb.ACTIVATIONS))), text
 
 
+@pytest.mark.parametrize(("value", "exc"), [
+    pytest.param("zzz", ValueError, id="nothing-close"),
+    pytest.param(1, TypeError, id="not-a-str"),
+])
+def test_an_unknown_hidden_error_is_answered_with_both_rules_and_nothing_after(
+        value: Any, exc: type[Exception]) -> None:
+    text = message(exc, "gradients", {"hidden_error": value})
+    assert text.startswith(f"`hidden_error` is {value!r}"), text
+    assert text.endswith("'lecture' (E[l] = W[l+1]ᵀ E[l+1])"), text
+
+
+@pytest.mark.parametrize("fn", ["loss", "gradients", "step", "gradients_elementwise"])
+def test_a_missing_Y_is_named_first_and_shown_by_its_type(fn: str) -> None:
+    text = message(TypeError, fn, {"Y": None})
+    assert text.startswith("`Y`") and text.endswith("got NoneType"), text
+
+
 def test_an_activation_of_the_wrong_type_is_shown_with_its_type_and_value() -> None:
     text = message(TypeError, "gradients", {"activation": ["relu", 3]})
     assert text.startswith("`activation[1]`") and text.endswith("got int 3"), text
+
+
+@pytest.mark.parametrize(("changes", "got"), [
+    pytest.param({"weights": None}, "got NoneType", id="weights-None"),
+    pytest.param({"weights": "W"}, "got str", id="weights-str"),
+    pytest.param({"biases": 0.5}, "got float", id="biases-float"),
+])
+def test_a_list_argument_that_is_no_list_is_shown_by_its_type_alone(
+        changes: dict[str, Any], got: str) -> None:
+    """Only an ndarray given for the list is shown with its shape and the hint to wrap it."""
+    text = message(TypeError, "gradients", changes)
+    assert text.endswith(got), text
 
 
 def test_a_g_without_its_derivative_is_shown_even_without_a_name() -> None:
@@ -482,3 +527,37 @@ def test_check_finite_false_skips_only_the_finiteness_check(fn: str, biases: Any
     assert any(np.isnan(a).any() for a in flat(result))   # W ≠ 0: the NaN reaches the results
     with pytest.raises(ValueError, match=re.escape("`X.shape[0]` (=3) must equal")):
         _call_checked(fn, args | {"X": np.ones((3, 4))}, False)
+
+
+def test_validate_network_names_a_non_finite_entry_as_the_kernel_does() -> None:
+    """``validate_network`` (the network files and ``explain`` read their arrays with it)
+    checks finiteness too."""
+    from manual_backprop.validation import validate_network
+
+    X = with_nan((2, 4), (0, 3), -np.inf)
+    with pytest.raises(ValueError, match=re.escape("`X` must be finite, but `X[0, 3]` = -inf")):
+        validate_network(W1(), X, np.zeros((1, 4)))
+
+
+@pytest.mark.parametrize("X", [
+    pytest.param(np.ones((2, 4)), id="ndarray"),
+    pytest.param([[1.0] * 4] * 2, id="nested-list"),
+])
+def test_validate_network_without_Y_gives_None_for_it(X: Any) -> None:
+    from manual_backprop.validation import validate_network
+
+    Ws, A0, Y = validate_network(W1(), X)
+    assert Y is None and A0.shape == (2, 4) and [W.shape for W in Ws] == [(3, 2), (1, 3)]
+
+
+@pytest.mark.parametrize(("changes", "end"), [
+    pytest.param({"X": np.ones((3, 4))}, "the number of inputs n_0", id="X-wrong-number-of-inputs"),
+    pytest.param({"Y": np.zeros((2, 3))}, "one target column per sample of X",
+                 id="Y-neither-transposed-nor-1d"),
+    pytest.param({"biases": [np.zeros((2, 3)), B[1]]}, "the 3 net inputs of layer 1",
+                 id="biases-neither-row-nor-1d"),
+])
+def test_without_a_hint_the_message_ends_with_what_was_expected(changes: dict[str, Any],
+                                                                 end: str) -> None:
+    text = message(ValueError, "gradients", changes)
+    assert text.endswith(end), text

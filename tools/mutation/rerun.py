@@ -9,6 +9,8 @@ before ``tests/test_validation.py`` killed it. Usage, after ``mutmut run`` has c
 ``mutants/`` and its stats (from the repository root)::
 
     HYPOTHESIS_PROFILE=mutation python -m tools.mutation.rerun validation        # unchecked
+    HYPOTHESIS_PROFILE=mutation python -m tools.mutation.rerun reference.diagnose --survivors \\
+        --also tests/test_check.py                  # reference/diagnose.py's, with check's tests
     HYPOTHESIS_PROFILE=mutation python -m tools.mutation.rerun activations --survivors \\
         --also tests/test_activations.py            # re-run survivors with more tests
 
@@ -40,12 +42,14 @@ def _run(key: str, tests: list[str], env: dict[str, str]) -> int:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("module", help="e.g. validation (manual_backprop/validation.py)")
+    p.add_argument("module", help="e.g. validation (manual_backprop/validation.py) or "
+                                  "reference.condition (reference/condition.py)")
     p.add_argument("--survivors", action="store_true", help="re-run survivors and 'no tests'")
     p.add_argument("--also", nargs="*", default=[], help="test files to run for every mutant")
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
-    meta_path = ROOT / "manual_backprop" / f"{args.module}.py.meta"
+    package, _, module = args.module.rpartition(".")
+    meta_path = ROOT / (package or "manual_backprop") / f"{module}.py.meta"
     stats = json.loads((ROOT / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
     codes = json.loads(meta_path.read_text())["exit_code_by_key"]
     redo = (0, 33) if args.survivors else (None,)
