@@ -92,7 +92,7 @@ def _sum_of_squares_is_finite(arr: Array) -> bool:
     20 µs for 128×784 entries) is NaN or inf when any x is NaN or ±inf, in any summation order,
     and a term a BLAS might skip is a zero. False also when finite squares overflow (|x| ≳ 1e154
     in float64, 1e19 in float32): the caller then scans. np.vdot raises no floating-point
-    warning when Σx² overflows or is NaN (tests/test_mutation_killers.py, huge finite inputs).
+    warning when Σx² overflows or is NaN (tests/test_validation.py, huge finite inputs).
     """
     return math.isfinite(np.vdot(arr, arr))
 
