@@ -274,6 +274,8 @@ def test_a_function_that_cannot_take_the_arguments_is_not_judged(
     with pytest.raises(CannotCall, match="too many positional arguments") as raised:
         check_backprop(lambda W, X: W, max_examples=20)
     assert "wrapper" not in str(raised.value)
+    with pytest.raises(CannotCall):                     # with or without the hint search
+        check_backprop(_separate_weights, max_examples=20, hints=False)
     assert main([f"{CATALOGUE / 'conventions' / 'with_biases.py'}:backprop",
                  "--max-examples", "20"]) == 3          # the hint --biases: it takes them
     capsys.readouterr()
