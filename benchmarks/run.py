@@ -116,7 +116,7 @@ def _interleaved(fns: dict[str, Callable[[], Any]], repeats: int, min_seconds: f
                  ) -> dict[str, list[float]]:
     """Seconds per call of every contender, ``repeats`` rounds, each round all contenders."""
     samplers = {k: _timer(f, min_seconds) for k, f in fns.items()}
-    settle = _cores() > 1
+    settle = (_cores_used() or os.cpu_count() or 1) > 1
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeats):
         for k, s in samplers.items():
@@ -127,8 +127,9 @@ def _interleaved(fns: dict[str, Callable[[], Any]], repeats: int, min_seconds: f
     return times
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def _cores_used() -> int | None:
+    """The CPUs this process may run on (None where the system does not say)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 STAT = "median"
@@ -342,8 +343,7 @@ def peak_memory(kernel: ModuleType, dtype: type) -> dict[str, float]:
 
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {"cores": os.cpu_count(), "python": platform.python_version(),
-                            "cores_used": (len(os.sched_getaffinity(0))
-                                           if hasattr(os, "sched_getaffinity") else None),
+                            "cores_used": _cores_used(),
                             "numpy": np.__version__,
                             "load_average": [round(x, 2) for x in os.getloadavg()]}
     try:

@@ -66,7 +66,7 @@ class Hint:
             return _("Hint: it agrees with jax.grad in the lecture's own conventions (checked "
                      "on {networks} networks): rerun without the convention options").format(
                          networks=self.networks)
-        conditions = phrases[0] if phrases else ""
+        conditions = phrases[0]
         for phrase in phrases[1:]:
             conditions = _("{conditions} and {condition}").format(conditions=conditions,
                                                                  condition=phrase)
