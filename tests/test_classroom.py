@@ -1000,3 +1000,10 @@ def test_a_class_run_in_english_has_no_korean(tmp_path: Path, fake: tuple[str, .
                                           "seconds"]
     assert _progress(err) == ["bob.py  wrong", "dave.py  error"]
     assert word_counts(out + err)[0] == 0
+
+
+def test_the_class_run_knows_every_verdict_of_the_check() -> None:
+    """classroom keeps its own copy (it does not import jax): it must be reference's."""
+    from reference.check import VERDICTS as CHECK
+
+    assert classroom.CHECK_VERDICTS == frozenset(CHECK)
