@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 FIRST = ("tests/test_validation.py", "tests/test_worked_example.py", "tests/test_activations.py",
+         "tests/test_condition.py", "tests/test_compare.py", "tests/test_diagnose.py",
          "tests/test_cli.py", "tests/test_explain.py", "tests/test_xor.py")
 
 

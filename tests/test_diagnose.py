@@ -1,0 +1,300 @@
+"""``reference.diagnose`` called directly: each known mistake, computed from the kernel, is named
+(and confirmed on the fixed networks), and nothing is named where nothing fits.
+
+``tests/test_check.py`` checks the same through ``check`` on the catalogue's functions, which
+takes jax and the search for a minimal network; these need only numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+import manual_backprop as mb
+from manual_backprop.i18n import use_language
+from reference.diagnose import Diagnosis, confirmation_networks, diagnose, variants
+from reference.strategies import Network
+
+Grads = list[Any]
+Run = Callable[[Network], "Grads | None"]
+
+
+def _net(widths: Sequence[int], m: int, activation: str = "sigmoid", seed: int = 1) -> Network:
+    rng = np.random.default_rng(seed)
+    W: list[Any] = [rng.normal(size=(widths[l + 1], widths[l])) for l in range(len(widths) - 1)]
+    return Network(W, rng.uniform(-2, 2, (widths[0], m)), rng.uniform(-1, 1, (widths[-1], m)),
+                   [activation] * len(W))
+
+
+def _grad(net: Network, activations: Sequence[Any] | None = None, hidden: str = "exact"
+          ) -> Grads:
+    return mb.gradients(net.weights, net.X, net.Y, list(activations or net.activations),
+                        hidden_error=hidden)
+
+
+def _columns(net: Network, cols: Sequence[int]) -> Network:
+    return replace(net, X=net.X[:, list(cols)], Y=net.Y[:, list(cols)])
+
+
+def _times(c: Callable[[Network], float]) -> Run:
+    return lambda n: [c(n) * d for d in _grad(n)]
+
+
+def _g_prime_bug(layers: Callable[[int, int], bool], g_prime: Callable[[str], Any]) -> Run:
+    """The kernel with g′ replaced by ``g_prime(name)`` in the layers l (1..L) where
+    ``layers(l, L)``."""
+    def run(n: Network) -> Grads:
+        L = len(n.weights)
+        acts = [(mb.ACTIVATIONS[a].g, g_prime(a)) if layers(l, L) else a
+                for l, a in enumerate(n.activations, start=1)]
+        return _grad(n, acts)
+    return run
+
+
+def _ones(a: str) -> Any:
+    return np.ones_like
+
+
+def _of_A(a: str) -> Any:
+    act = mb.ACTIVATIONS[a]
+    return lambda Z: act.g_prime(act.g(Z))
+
+
+def _at_Z(a: str) -> Any:
+    return {"sigmoid": lambda Z: Z * (1 - Z), "tanh": lambda Z: 1 - Z * Z}[a]
+
+
+EVERY, OUTPUT, HIDDEN = (lambda l, L: True), (lambda l, L: l == L), (lambda l, L: l < L)
+
+
+def _keys(found: list[Diagnosis]) -> list[tuple[str, bool]]:
+    return [(d.key, d.confirmed) for d in found]
+
+
+def _diagnose(net: Network, run: Run, **kw: Any) -> list[tuple[str, bool]]:
+    return _keys(diagnose(net, run(net), run, **kw))
+
+
+@pytest.mark.parametrize(("run", "activation", "expected"), [
+    pytest.param(_times(lambda n: -1.0), "sigmoid", "sign", id="sign"),
+    pytest.param(_times(lambda n: 2.0), "tanh", "factor_2", id="factor_2"),
+    pytest.param(_times(lambda n: 1 / n.m), "sigmoid", "mean", id="mean"),
+    pytest.param(_times(lambda n: 2 / n.m), "relu", "mse", id="mse"),
+    pytest.param(lambda n: _grad(n, hidden="lecture"), "tanh", "lecture_hidden_error",
+                 id="lecture_hidden_error"),
+    pytest.param(_g_prime_bug(OUTPUT, _ones), "sigmoid", "no_output_g_prime",
+                 id="no_output_g_prime"),
+    pytest.param(_g_prime_bug(HIDDEN, _ones), "tanh", "no_hidden_g_prime",
+                 id="no_hidden_g_prime"),
+    pytest.param(_g_prime_bug(EVERY, _ones), "softplus", "no_g_prime", id="no_g_prime"),
+    pytest.param(_g_prime_bug(EVERY, _of_A), "sigmoid", "g_prime_of_A", id="g_prime_of_A"),
+    pytest.param(_g_prime_bug(EVERY, _at_Z), "tanh", "derivative_of_Z", id="derivative_of_Z"),
+    pytest.param(_g_prime_bug(EVERY, _at_Z), "sigmoid", "derivative_of_Z",
+                 id="derivative_of_Z-sigmoid"),
+    pytest.param(lambda n: _grad(_columns(n, [0])), "sigmoid", "part_of_batch",
+                 id="first-sample"),
+    pytest.param(lambda n: _grad(_columns(n, range(1, n.m))), "leaky_relu", "part_of_batch",
+                 id="all-but-the-first"),
+])
+def test_each_known_mistake_is_named_and_confirmed(run: Run, activation: str,
+                                                   expected: str) -> None:
+    net = _net((2, 3, 2), 3, activation)
+    assert _diagnose(net, run) == [(expected, True)]
+
+
+def test_the_part_of_the_batch_is_named() -> None:
+    net = _net((2, 3, 2), 3)
+    last = diagnose(net, _grad(_columns(net, [2])), lambda n: _grad(_columns(n, [n.m - 1])))
+    assert last[0].text.startswith("only part of the batch is used: your ΔW is the gradient of "
+                                   "the last sample only (")
+    but_last = diagnose(net, _grad(_columns(net, [0, 1])),
+                        lambda n: _grad(_columns(n, range(n.m - 1))))
+    assert "gradient of all samples but the last (" in but_last[0].text
+
+
+def test_a_subset_of_the_samples_is_named_on_this_network_only() -> None:
+    """Samples 0 and 2 of 4: no pattern of the confirmation networks; _which finds the subset."""
+    net = _net((2, 2, 1), 4)
+    found = diagnose(net, _grad(_columns(net, [0, 2])), lambda n: None)
+    assert _keys(found) == [("part_of_batch", False)]
+    assert "the samples [0, 2] (columns of X) of the m = 4" in found[0].text
+    assert str(found[0]).startswith("on this network, only part of the batch")
+
+
+@pytest.mark.parametrize("m", [1, 9])
+def test_subsets_are_searched_for_2_to_8_samples(m: int) -> None:
+    net = _net((2, 2, 1), m)
+    cols = [0] if m == 1 else [0, 2]
+    got = _grad(_columns(net, cols)) if m > 1 else [0.5 * d for d in _grad(net)]
+    assert diagnose(net, got, lambda n: None) == []
+
+
+def test_a_mistake_seen_on_the_minimal_network_only_is_not_confirmed() -> None:
+    net = _net((2, 3, 2), 3)
+    def run(n: Network) -> Grads | None:
+        return _grad(n) if n is not net else [-d for d in _grad(n)]
+
+    found = diagnose(net, run(net), run)
+    assert _keys(found) == [("sign", False)]
+    assert str(found[0]) == "on this network, " + found[0].text
+
+
+def test_without_the_confirmation_networks_nothing_is_confirmed() -> None:
+    net = _net((2, 3, 2), 3)
+    assert _keys(diagnose(net, [-d for d in _grad(net)], lambda n: None)) == [("sign", False)]
+
+
+def test_all_zeros_on_the_minimal_network_only_names_nothing() -> None:
+    """Zeros are the "no sample" part of a one-sample batch, and what many bugs return."""
+    net = _net((2, 2, 1), 1)
+    assert diagnose(net, [np.zeros_like(W) for W in net.weights], _grad) == []
+
+
+def test_zeros_confirmed_as_no_sample_are_named() -> None:
+    net = _net((2, 2, 1), 1)
+    def zeros(n: Network) -> Grads | None:
+        return (_grad(_columns(n, range(n.m - 1))) if n.m > 1
+                else [np.zeros_like(W) for W in n.weights])
+
+    assert _diagnose(net, zeros) == [("part_of_batch", True)]
+
+
+def test_a_right_result_gets_only_the_notes() -> None:
+    net = _net((2, 3, 2), 2)
+    found = diagnose(net, _grad(net), _grad, modified=["W[1]", "X"], dtypes=["float64"],
+                     warnings=["divide by zero encountered"])
+    assert _keys(found) == [("modified_input", True)]
+    assert "changed its argument W[1], X in place" in found[0].text
+    assert diagnose(net, _grad(net), _grad) == []
+
+
+def test_the_notes_come_after_the_cause_and_before_the_symptom() -> None:
+    net = _net((2, 3, 2), 2)
+    def hidden_wrong(n: Network) -> Grads | None:
+        return [1.5 * d for d in _grad(n)[:-1]] + _grad(n)[-1:]
+
+    found = diagnose(net, hidden_wrong(net), hidden_wrong, dtypes=["float32", "float64",
+                                                                    "float16", "float32"],
+                     warnings=["overflow encountered in exp", "overflow encountered in exp",
+                               "invalid value"])
+    assert _keys(found) == [("float32", True), ("overflow", True), ("hidden_layers", True)]
+    assert found[0].text == "you return float16/float32 arrays for float64 inputs: computed in " \
+                            "lower precision"
+    assert "(invalid value; overflow encountered in exp)" in found[1].text
+    sign = diagnose(net, [-d for d in _grad(net)], _times(lambda n: -1.0), modified=["Y"])
+    assert _keys(sign) == [("sign", True), ("modified_input", True)]
+
+
+def test_hidden_layers_needs_the_last_layer_right_and_more_than_one_layer() -> None:
+    net = _net((2, 3, 2), 2)
+    def wrong_last(n: Network) -> Grads | None:
+        return _grad(n)[:-1] + [1.5 * d for d in _grad(n)[-1:]]
+
+    assert diagnose(net, wrong_last(net), wrong_last) == []
+    one = _net((2, 2), 2)
+    assert diagnose(one, [1.5 * d for d in _grad(one)], _times(lambda n: 1.5)) == []
+
+
+@pytest.mark.parametrize("layer", [1, 2])
+def test_a_transposed_layer_is_named(layer: int) -> None:
+    net = _net((2, 3, 4), 2)
+    raw = [d.T if l == layer else d for l, d in enumerate(_grad(net), start=1)]
+    found = diagnose(net, None, lambda n: None, raw=raw)
+    assert _keys(found) == [("transposed", True)]
+    assert found[0].text.startswith(f"ΔW[{layer}] is transposed: you return A[l−1]·δ[l]ᵀ of "
+                                    "shape (n_{l−1}, n_l)")
+
+
+def test_a_wrong_transposed_layer_or_a_wrong_count_is_not_named_transposed() -> None:
+    net = _net((2, 3, 4), 2)
+    right = _grad(net)
+    assert diagnose(net, None, lambda n: None, raw=[2 * right[0].T, right[1]]) == []
+    assert diagnose(net, None, lambda n: None, raw=[right[0].T]) == []
+    assert diagnose(net, None, lambda n: None, raw=[right[0], right[1]]) == []
+
+
+def test_right_per_sample_but_not_for_the_batch_is_broadcast() -> None:
+    net = _net((2, 3, 1), 3)
+    def mixed(n: Network) -> Grads | None:
+        return _grad(n) if n.m == 1 else [d + 1.0 for d in _grad(n)]
+
+    found = diagnose(net, mixed(net), mixed)
+    assert _keys(found) == [("broadcast", True)]
+    assert "not for the batch of m = 3" in found[0].text
+    def wrong_for_one(n: Network) -> Grads | None:
+        return [d + 1.0 for d in _grad(n)] if n.m == 1 else None
+
+    assert diagnose(net, None, wrong_for_one) == []
+    assert diagnose(_columns(net, [0]), [d + 1.0 for d in _grad(_columns(net, [0]))],
+                    mixed) == []                                    # m = 1: no batch to mix
+
+
+def test_against_the_lectures_rule_the_mistakes_are_the_same_mistakes_in_that_rule() -> None:
+    net = _net((2, 3, 2), 3, "tanh")
+    def lecture_sign(n: Network) -> Grads | None:
+        return [-d for d in _grad(n, hidden="lecture")]
+
+    assert _diagnose(net, lecture_sign, hidden_error="lecture") == [("sign", True)]
+    assert _diagnose(net, lambda n: _grad(n, hidden="lecture"), hidden_error="lecture") == []
+    # the exact gradient, against the lecture's rule: ΔW[L] right, the earlier layers not
+    assert _diagnose(net, lambda n: _grad(n), hidden_error="lecture") == [("hidden_layers", True)]
+    assert "lecture_hidden_error" not in _baseline_lecture_variants(net)
+    assert _diagnose(net, lecture_sign) == []            # the exact baseline: no variant fits
+
+
+def _baseline_lecture_variants(net: Network) -> set[str]:
+    """The variant keys when ``diagnose`` runs against the lecture's rule."""
+    seen: set[str] = set()
+
+    def run(n: Network) -> Grads:
+        seen.update(variants(n))
+        return _grad(n)
+
+    diagnose(net, [-d for d in _grad(net, hidden="lecture")], run, hidden_error="lecture")
+    return seen
+
+
+def test_variants_that_equal_the_gradient_are_left_out() -> None:
+    one_layer = _net((2, 2), 3, "identity")
+    keys = set(variants(one_layer))
+    assert "lecture_hidden_error" not in keys                 # the same rule when L = 1
+    assert not keys & {"no_output_g_prime", "no_hidden_g_prime", "no_g_prime", "g_prime_of_A"}
+    assert {"sign", "factor_2", "mean", "mse", "part_of_batch:the first sample only"} <= keys
+    two = _net((2, 3, 2), 3)
+    assert set(variants(two)) == {
+        "sign", "factor_2", "mean", "mse", "lecture_hidden_error", "no_output_g_prime",
+        "no_hidden_g_prime", "no_g_prime", "g_prime_of_A", "derivative_of_Z",
+        "part_of_batch:the first sample only", "part_of_batch:the last sample only",
+        "part_of_batch:all samples but the last", "part_of_batch:all samples but the first"}
+
+
+def test_the_scales_of_the_variants_are_the_gradients_scaled() -> None:
+    net = _net((2, 3, 2), 4)
+    v = variants(net)
+    exact, scale = v["sign"]
+    for key, c in (("factor_2", 2.0), ("mean", 0.25), ("mse", 0.5)):
+        np.testing.assert_allclose(v[key][0][0], -c * exact[0], rtol=1e-15)
+        np.testing.assert_allclose(v[key][1][0], c * scale[0], rtol=1e-15)
+
+
+def test_the_confirmation_networks_are_fixed() -> None:
+    nets = confirmation_networks("tanh")
+    assert [(n.widths, n.m, n.activations) for n in nets] == [
+        ([2, 3, 2], 3, ["tanh"] * 2), ([3, 2, 2, 2], 4, ["tanh"] * 3), ([2, 2], 3, ["tanh"]),
+        ([2, 4, 1], 4, ["tanh"] * 2)]
+    again = confirmation_networks("relu")
+    assert all(np.array_equal(a.X, b.X) for a, b in zip(nets, again))
+    assert all(np.abs(n.X).max() <= 2 and np.abs(n.Y).max() <= 1 for n in nets)
+
+
+def test_the_text_is_english_and_str_follows_the_language() -> None:
+    net = _net((2, 3, 2), 3)
+    with use_language("ko"):
+        found = diagnose(net, [-d for d in _grad(net)], _times(lambda n: -1.0))
+        korean = str(found[0])
+    assert found[0].text.startswith("sign flipped: you return −∂E/∂W")
+    assert korean != found[0].text and str(found[0]) == found[0].text
