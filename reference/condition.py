@@ -46,14 +46,13 @@ class ForwardMagnitudes(NamedTuple):
     Amag: list[F64]      # Amag[0..L]
     G: list[F64]         # G[l]: |g′(Z[l])| (+ 2|A[l]|² for sigmoid and tanh)
     Zmag: list[F64]      # Zmag[l]
-    E: F64               # E[L] = Y − Ŷ
-    Emag: F64            # Emag[L] = |Y| + Amag[L]
+    Yhat: F64            # Ŷ = A[L]
 
 
-def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
-                        activations: Sequence[Any], biases: Sequence[ArrayLike] | None = None,
+def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, activations: Sequence[Any],
+                        biases: Sequence[ArrayLike] | None = None,
                         floor: float = 0.0) -> ForwardMagnitudes:
-    """Z, g′ terms and the magnitudes Amag, Zmag, Emag; ``floor`` is the underflow term η."""
+    """Z, the g′ terms G and the magnitudes Amag, Zmag; ``floor`` is the underflow term η."""
     Ws = [np.asarray(W, dtype=np.float64) for W in weights]
     bs = ([np.zeros((W.shape[0], 1)) for W in Ws] if biases is None
           else [np.asarray(b, dtype=np.float64) for b in biases])
@@ -70,15 +69,21 @@ def _forward_magnitudes(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike
         saturating = _numpy_activation(name) in ("sigmoid", "tanh")
         gp.append((np.abs(g1) + 2 * A[-1] ** 2 if saturating else np.abs(g1)) + floor)   # (*)
         Zmag.append(Zm)
+    return ForwardMagnitudes(Ws, Zs, Amag, gp, Zmag, A[-1])
+
+
+def _output_error(m: ForwardMagnitudes, Y: ArrayLike) -> tuple[F64, F64]:
+    """E[L] = Y − Ŷ and its magnitude Emag[L] = |Y| + Amag[L]."""
     Yf = np.asarray(Y, dtype=np.float64)
-    return ForwardMagnitudes(Ws, Zs, Amag, gp, Zmag, Yf - A[-1], np.abs(Yf) + Amag[-1])
+    return Yf - m.Yhat, np.abs(Yf) + m.Amag[-1]
 
 
 def loss_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
                activations: Sequence[Any], dtype: np.dtype | type = np.float64, *,
                biases: Sequence[ArrayLike] | None = None) -> float:
     """Σ Emag[L]², the scale of the loss's rounding error (≥ 2E, the loss itself)."""
-    Emag = _forward_magnitudes(weights, X, Y, activations, biases, underflow_floor(dtype)).Emag
+    _, Emag = _output_error(
+        _forward_magnitudes(weights, X, activations, biases, underflow_floor(dtype)), Y)
     return max(float(np.sum(Emag * Emag)), underflow_floor(dtype))
 
 
@@ -109,8 +114,8 @@ def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
     the scales of ΔW[l] and Δb[l].
     """
     floor = underflow_floor(dtype) if floor is None else floor
-    m = _forward_magnitudes(weights, X, Y, activations, biases, floor)
-    E, Emag = m.E, m.Emag
+    m = _forward_magnitudes(weights, X, activations, biases, floor)
+    E, Emag = _output_error(m, Y)
     scales: list[F64] = []
     bias_scales: list[F64] = []
     for l in range(len(m.weights) - 1, -1, -1):
@@ -136,9 +141,7 @@ def kink_ambiguous_layers(weights: Sequence[ArrayLike], X: ArrayLike, activation
 
     weights: L arrays (n_l, n_{l−1}); X: (n_0, m); activations: L names; dtype: the kernel's.
     """
-    X_ = np.asarray(X, dtype=np.float64)
-    Y0 = np.zeros((np.shape(weights[-1])[0], X_.shape[1]))
-    m = _forward_magnitudes(weights, X_, Y0, activations, biases)
+    m = _forward_magnitudes(weights, X, activations, biases)
     eps, tiny = float(np.finfo(dtype).eps), float(np.finfo(dtype).tiny)
     out = []
     for l, (Z, Zm, a) in enumerate(zip(m.Z, m.Zmag, activations), start=1):

@@ -15,6 +15,7 @@ import pytest
 
 from reference.compare import GradientsWithBiases
 from reference.condition import (
+    KINK_ULPS,
     condition_scale,
     kink_ambiguous_layers,
     loss_scale,
@@ -31,7 +32,7 @@ def _sigmoid(z: float) -> float:
 # g and g′ of the built-ins, one scalar at a time (relu′(0) = 0 and leaky_relu′(0) = 1, as jax)
 G_AND_G_PRIME: dict[str, tuple[Any, Any]] = {
     "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * _sigmoid(-z)),
-    "tanh": (math.tanh, lambda z: 1 / math.cosh(z) ** 2),
+    "tanh": (math.tanh, lambda z: 4 * math.exp(-2 * abs(z)) / (1 + math.exp(-2 * abs(z))) ** 2),
     "softplus": (lambda z: max(z, 0.0) + math.log1p(math.exp(-abs(z))), _sigmoid),
     "relu": (lambda z: max(z, 0.0), lambda z: 1.0 if z > 0 else 0.0),
     "leaky_relu": (lambda z: z if z >= 0 else 0.01 * z, lambda z: 1.0 if z >= 0 else 0.01),
@@ -90,17 +91,22 @@ def _scales_by_hand(weights: list[Matrix], X: Matrix, Y: Matrix, activations: li
     return dW, db, loss
 
 
-def _network(seed: int, widths: tuple[int, ...], m: int) -> tuple[list[Any], Any, Any, list[Any]]:
+def _network(seed: int, widths: tuple[int, ...], m: int, tiny: bool = False
+             ) -> tuple[list[Any], Any, Any, list[Any]]:
     """Weights, X, Y, biases with a third of the entries exactly 0 (where only the underflow
-    terms η are left) and the rest of all sizes."""
+    terms η are left) and the rest of all sizes; ``tiny``: X of 1e-25 through weights of 1e5,
+    where the underflow terms of float32 change the loss scale by up to 1e-9 of it."""
     rng = np.random.default_rng(seed)
 
-    def draw(shape: tuple[int, ...]) -> Any:
-        values = rng.normal(size=shape) * 10.0 ** rng.integers(-3, 2, size=shape)
+    def draw(shape: tuple[int, ...], size: float = 1.0) -> Any:
+        values = rng.normal(size=shape) * 10.0 ** rng.integers(-3, 2, size=shape) * size
         return np.where(rng.random(shape) < 1 / 3, 0.0, values)
 
-    weights = [draw((widths[l + 1], widths[l])) for l in range(len(widths) - 1)]
-    return weights, draw((widths[0], m)), draw((widths[-1], m)), [draw((n, 1)) for n in widths[1:]]
+    x, w = (1e-25, 1e5) if tiny else (1.0, 1.0)
+    L = len(widths) - 1
+    weights = [draw((widths[l + 1], widths[l]), w) for l in range(L)]
+    biases = [draw((widths[l], 1), x * w ** l) for l in range(1, L + 1)]
+    return weights, draw((widths[0], m), x), draw((widths[-1], m), x * w ** L), biases
 
 
 NETWORKS = [
@@ -123,11 +129,12 @@ def _assert_same(got: Any, expected: list[Matrix]) -> None:
 
 @pytest.mark.parametrize("hidden_error", ["exact", "lecture"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("tiny", [False, True], ids=["", "tiny"])
 @pytest.mark.parametrize(("seed", "widths", "m", "activations"), NETWORKS)
 def test_the_scales_are_the_formulas_of_the_docs(seed: int, widths: tuple[int, ...], m: int,
-                                                 activations: list[str], dtype: type,
+                                                 activations: list[str], tiny: bool, dtype: type,
                                                  hidden_error: str) -> None:
-    weights, X, Y, biases = _network(seed, widths, m)
+    weights, X, Y, biases = _network(seed, widths, m, tiny)
     eta = underflow_floor(dtype)
     lists = ([W.tolist() for W in weights], X.tolist(), Y.tolist(), activations)
     dW, db, loss = _scales_by_hand(*lists, [b.tolist() for b in biases], hidden_error, eta)
@@ -185,7 +192,7 @@ EPS64, EPS32, TINY64 = 2.0 ** -52, 2.0 ** -23, 2.0 ** -1022
     pytest.param("relu", 1.0, 150 * EPS32, np.float32, True, id="float32-within"),
     pytest.param("relu", 1.0, 400 * EPS32, np.float32, False, id="float32-beyond"),
     pytest.param("relu", 2.0 ** -1000, 10 * TINY64, np.float64, True, id="within-16-tiny"),
-    pytest.param("relu", 2.0 ** -1000, 20 * TINY64, np.float64, False, id="beyond-16-tiny"),
+    pytest.param("relu", 2.0 ** -1000, 16.5 * TINY64, np.float64, False, id="beyond-16-tiny"),
     pytest.param("relu", 0.0, 0.0, np.float64, False, id="no-magnitude"),
     pytest.param("sigmoid", 1.0, 0.0, np.float64, False, id="smooth"),
     pytest.param("identity", 1.0, 0.0, np.float64, False, id="no-kink"),
@@ -203,3 +210,34 @@ def test_a_layer_is_kink_ambiguous_where_its_net_input_is_within_rounding_of_0(
     assert layers == ([2] if ambiguous else [])
     assert kink_ambiguous_layers(weights, np.array([[x]]), [activation, "identity"], dtype,
                                  biases=biases[::-1]) == ([1] if ambiguous else [])
+
+
+def test_a_net_input_exactly_at_the_bound_is_kink_ambiguous() -> None:
+    """Z = b = Zmag with b (1 − KINK_ULPS · eps) = 16 · tiny exactly (X = 0)."""
+    b = 2.0 ** -1018 + KINK_ULPS * 2.0 ** -1070
+    assert KINK_ULPS * EPS64 * b + 16 * TINY64 == b
+    for sign in (1.0, -1.0):
+        assert kink_ambiguous_layers([np.ones((1, 1))], np.zeros((1, 1)), ["relu"],
+                                     biases=[np.array([[sign * b]])]) == [1]
+    assert kink_ambiguous_layers([np.ones((1, 1))], np.zeros((1, 1)), ["relu"],
+                                 biases=[np.array([[np.nextafter(b, 1.0)]])]) == []
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.longdouble])
+def test_the_scales_are_computed_in_float64_from_any_input_dtype(dtype: type) -> None:
+    """From float32, int or long double arrays: float64 scales, those of the float64 values."""
+    weights, X, Y, biases = _network(3, (2, 2, 2, 2), 5)
+    if dtype is np.int64:
+        weights, X, Y, biases = ([np.round(10 * a) for a in weights], np.round(10 * X),
+                                 np.round(10 * Y), [np.round(10 * b) for b in biases])
+    acts = ["tanh", "relu", "identity"]
+    cast = [[a.astype(dtype) for a in arrays] for arrays in (weights, [X, Y], biases)]
+    exact = [[a.astype(dtype).astype(np.float64) for a in arrays]
+             for arrays in (weights, [X, Y], biases)]
+    got = condition_scale(cast[0], *cast[1], acts, biases=cast[2])
+    expected = condition_scale(exact[0], *exact[1], acts, biases=exact[2])
+    for g, e in zip(got.dW + got.db, expected.dW + expected.db):
+        assert g.dtype == np.float64
+        np.testing.assert_array_equal(g, e)
+    loss = loss_scale(cast[0], *cast[1], acts, biases=cast[2])
+    assert type(loss) is float and loss == loss_scale(exact[0], *exact[1], acts, biases=exact[2])
