@@ -35,20 +35,27 @@ class GradientsWithBiases(NamedTuple):
     db: list[F64]   # db[l-1] = ∂E/∂b[l], (n_l, 1)
 
 
+def _is_pair(x: Any) -> bool:
+    """A (dW, db) pair, such as ``manual_backprop.Gradients`` or ``GradientsWithBiases``."""
+    return hasattr(x, "dW") and hasattr(x, "db")
+
+
 def _flat(x: Any) -> list[Any]:
     """A list of arrays, or a (dW, db) pair flattened to [*dW, *db]."""
-    return [*x.dW, *x.db] if hasattr(x, "dW") and hasattr(x, "db") else list(x)
+    return [*x.dW, *x.db] if _is_pair(x) else list(x)
 
 
 def relative_errors(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
                     scale: Sequence[ArrayLike]) -> list[F64]:
-    """|got − expected| / scale per entry (0 where both are exactly equal).
+    """|got − expected| / scale per entry, in float64 (0 where both are exactly equal, whatever
+    the scale).
 
     Each argument is a list of arrays or a (dW, db) pair (then flattened to [*dW, *db])."""
     out = []
     for g, e, s in zip(_flat(got), _flat(expected), _flat(scale)):
         diff = np.abs(np.asarray(g, dtype=np.float64) - np.asarray(e, dtype=np.float64))
-        out.append(np.where(diff == 0, 0.0, diff / np.asarray(s, dtype=np.float64)))
+        out.append(np.divide(diff, np.asarray(s, dtype=np.float64), out=np.zeros_like(diff),
+                             where=diff != 0))
     return out
 
 
@@ -104,7 +111,7 @@ def assert_gradients_close(got: Any, expected: Any, scale: Any, rtol: float,
     separately). The failure message names the layer and entry (k, j), expected, got and the
     relative error.
     """
-    pairs = [hasattr(x, "dW") and hasattr(x, "db") for x in (got, expected, scale)]
+    pairs = [_is_pair(x) for x in (got, expected, scale)]
     if any(pairs):
         if not all(pairs):
             raise AssertionError(f"{what}: compare (dW, db) pairs with (dW, db) pairs, got "

@@ -12,6 +12,7 @@ from reference.compare import (
     GradientsWithBiases,
     assert_gradients_close,
     max_relative_error,
+    relative_errors,
     worst_mismatch,
 )
 
@@ -64,3 +65,32 @@ def test_a_failed_comparison_names_what_failed(got: Any, expected: Any, message:
 
 def test_within_rtol_the_largest_error_is_returned() -> None:
     assert assert_gradients_close(GOT, EXPECTED, SCALE, 1.0) == 1.0
+
+
+def test_pairs_are_compared_as_their_weights_then_their_biases() -> None:
+    got = GradientsWithBiases([np.array([[1.0, 2.0]])], [np.array([[3.0]])])
+    expected = GradientsWithBiases([np.array([[1.0, 1.0]])], [np.array([[1.0]])])
+    scale = GradientsWithBiases([np.array([[4.0, 4.0]])], [np.array([[8.0]])])
+    errors = relative_errors(got, expected, scale)
+    assert [e.tolist() for e in errors] == [[[0.0, 0.25]], [[0.25]]]
+    assert max_relative_error(got, expected, scale) == 0.25
+    assert max_relative_error(got, expected, [np.ones((1, 2)), np.ones((1, 1))]) == 2.0
+
+
+def test_equal_entries_have_no_error_whatever_the_scale() -> None:
+    """No 0/0 (and no warning, under filterwarnings = error) where the scale is 0 or inf."""
+    errors = relative_errors([np.array([[1.0, 2.0, 3.0]])], [np.array([[1.0, 2.0, 5.0]])],
+                             [np.array([[0.0, np.inf, 4.0]])])
+    assert errors[0].tolist() == [[0.0, 0.0, 0.5]]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.longdouble])
+def test_the_errors_are_float64_whatever_the_dtypes(dtype: type) -> None:
+    """float32 1e8 − 1 would round to 1e8; in float64 it is 99999999, and so is the error of
+    a scale of 1. A long double error comes back float64."""
+    got, expected = [np.array([[1e8]], dtype=dtype)], [np.array([[1.0]], dtype=dtype)]
+    for scale in ([np.ones((1, 1), dtype=dtype)], [np.ones((1, 1))]):
+        errors = relative_errors(got, expected, scale)
+        assert errors[0].dtype == np.float64 and errors[0].item() == 99999999.0
+        errors = relative_errors(expected, got, scale)
+        assert errors[0].dtype == np.float64 and errors[0].item() == 99999999.0
