@@ -561,3 +561,98 @@ def test_without_a_hint_the_message_ends_with_what_was_expected(changes: dict[st
                                                                  end: str) -> None:
     text = message(ValueError, "gradients", changes)
     assert text.endswith(end), text
+
+
+# -- the fast path: the common case needs no conversion and has no error -----------------------
+
+def _plain_network(dtype: type = np.float64) -> dict[str, Any]:
+    return {"weights": [np.full((3, 2), 0.5, dtype), np.full((1, 3), -0.5, dtype)],
+            "X": np.ones((2, 4), dtype), "Y": np.zeros((1, 4), dtype)}
+
+
+@pytest.mark.parametrize("check_finite", [True, False])
+@pytest.mark.parametrize("with_Y", [True, False], ids=["Y", "no-Y"])
+@pytest.mark.parametrize("container", [list, tuple])
+@pytest.mark.parametrize("dtype", [np.float64, F32])
+def test_the_common_case_is_returned_as_it_is_without_the_long_way(
+        monkeypatch: pytest.MonkeyPatch, dtype: type, container: type, with_Y: bool,
+        check_finite: bool) -> None:
+    """Float ndarrays of one dtype that chain, no biases: the caller's own arrays come back, and
+    the long way (which converts each argument with ``_as_array``) is not taken."""
+    from manual_backprop import validation
+
+    def long_way(name: str, value: Any) -> Any:
+        raise AssertionError(f"the long way was taken for {name}")
+
+    net = _plain_network(dtype)
+    weights, X, Y = container(net["weights"]), net["X"], net["Y"] if with_Y else None
+    monkeypatch.setattr(validation, "_as_array", long_way)
+    got = validation.validate_arrays(weights, X, Y, check_finite=check_finite)
+    assert type(got.weights) is list and len(got.weights) == 2
+    assert all(a is b for a, b in zip(got.weights, weights))
+    assert got.X is X and got.Y is Y and got.biases is None
+
+
+def _nan_in(name: str) -> Callable[[dict[str, Any]], None]:
+    def change(net: dict[str, Any]) -> None:
+        arrays = {"W2": net["weights"][1], "X": net["X"], "Y": net["Y"]}
+        arrays[name][0, -1] = np.inf if name == "X" else np.nan
+    return change
+
+
+def _set(key: str, value: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], None]:
+    def change(net: dict[str, Any]) -> None:
+        if key.startswith("W"):
+            net["weights"][int(key[1]) - 1] = value(net)
+        else:
+            net[key] = value(net)
+    return change
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(_set("weights", lambda n: iter(n["weights"])), id="weights-iterator"),
+    pytest.param(_set("weights", lambda n: []), id="weights-empty"),
+    pytest.param(_set("X", lambda n: n["X"].tolist()), id="X-list"),
+    pytest.param(_set("X", lambda n: np.ma.masked_array(n["X"])), id="X-ndarray-subclass"),
+    pytest.param(_set("X", lambda n: n["X"].astype(np.int64)), id="X-int"),
+    pytest.param(_set("X", lambda n: n["X"].astype(np.float16)), id="X-float16"),
+    pytest.param(_set("X", lambda n: n["X"][:, 0]), id="X-1d"),
+    pytest.param(_set("X", lambda n: np.ones((2, 0))), id="X-no-samples"),
+    pytest.param(_set("X", lambda n: np.ones((3, 4))), id="X-wrong-inputs"),
+    pytest.param(_set("W1", lambda n: n["weights"][0].tolist()), id="W1-list"),
+    pytest.param(_set("W2", lambda n: n["weights"][1].tolist()), id="W2-list"),
+    pytest.param(_set("W2", lambda n: n["weights"][1].astype(F32)), id="W2-other-dtype"),
+    pytest.param(_set("W1", lambda n: n["weights"][0][None]), id="W1-3d"),
+    pytest.param(_set("W2", lambda n: np.ones((1, 2))), id="W2-does-not-chain"),
+    pytest.param(_set("W2", lambda n: np.ones((0, 3))), id="W2-no-rows"),
+    pytest.param(_set("Y", lambda n: n["Y"].tolist()), id="Y-list"),
+    pytest.param(_set("Y", lambda n: n["Y"].astype(F32)), id="Y-other-dtype"),
+    pytest.param(_set("Y", lambda n: n["Y"].T), id="Y-transposed"),
+    pytest.param(_set("Y", lambda n: np.zeros((1, 3))), id="Y-other-m"),
+    pytest.param(_nan_in("W2"), id="W2-nan"),
+    pytest.param(_nan_in("X"), id="X-inf"),
+    pytest.param(_nan_in("Y"), id="Y-nan"),
+])
+def test_anything_else_goes_the_long_way(change: Callable[[dict[str, Any]], None],
+                                        request: pytest.FixtureRequest) -> None:
+    """The fast path declines (None) whatever needs a conversion or may be an error, with Y and
+    (unless Y is what changed) without; the long way then converts it or names the error (the
+    table above)."""
+    from manual_backprop.validation import _plain
+
+    net = _plain_network()
+    assert _plain(net["weights"], net["X"], net["Y"]) is not None
+    change(net)
+    assert _plain(net["weights"], net["X"], net["Y"]) is None
+    if not request.node.callspec.id.startswith("Y-"):
+        assert _plain(net["weights"], net["X"], None) is None
+
+
+def test_without_the_finiteness_check_the_fast_path_takes_non_finite_entries() -> None:
+    from manual_backprop.validation import _plain
+
+    for name in ("W2", "X", "Y"):
+        net = _plain_network()
+        _nan_in(name)(net)
+        got = _plain(net["weights"], net["X"], net["Y"], check_finite=False)
+        assert got is not None and got.X is net["X"]
