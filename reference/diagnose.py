@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -103,8 +103,7 @@ class Text:
     fields: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
-        return _(self.msgid).format(
-            **{k: str(v) if isinstance(v, Text) else v for k, v in self.fields})
+        return _(self.msgid).format(**dict(self.fields))     # format() gives a Text its str()
 
 
 @dataclass(frozen=True)
@@ -160,8 +159,8 @@ def _grad(net: Network, activations: Sequence[Any], hidden: str | None = None
     function was checked against it (``diagnose(..., hidden_error="lecture")``)."""
     hidden = hidden or _BASELINE.get()
     g = mb.gradients(net.weights, net.X, net.Y, list(activations), hidden_error=hidden)
-    scale = condition_scale(net.weights, net.X, net.Y, list(activations), hidden, np.float64)
-    return [np.asarray(d, dtype=np.float64) for d in g], scale
+    return cast("list[F64]", g), condition_scale(net.weights, net.X, net.Y, list(activations),
+                                                  hidden)       # float64: net is float64
 
 
 def _batch_patterns(m: int) -> dict[str, list[int]]:
@@ -302,9 +301,9 @@ def _variant_diagnoses(net: Network, got: Sequence[F64], run: Run) -> list[Diagn
     checked = [(variants(n), g) for n, g in others if g is not None]
     out = []
     for key in candidates:
-        base, colon, which = key.partition(":")         # part_of_batch:<which samples>
+        base, which = key.partition(":")[::2]           # part_of_batch:<which samples>
         ok = bool(checked) and all(key not in v or _matches(g, v[key]) for v, g in checked)
-        out.append(_found(base, ok, which=Text(which)) if colon else _found(base, ok))
+        out.append(_found(base, ok, which=Text(which)))    # only part_of_batch's text uses it
     confirmed = [d for d in out if d.confirmed]
     if confirmed or not all(np.all(g == 0) for g in got):
         return confirmed or out

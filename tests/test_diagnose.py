@@ -16,6 +16,7 @@ import pytest
 
 import manual_backprop as mb
 from manual_backprop.i18n import use_language
+from reference.condition import condition_scale
 from reference.diagnose import Diagnosis, confirmation_networks, diagnose, variants
 from reference.strategies import Network
 
@@ -121,8 +122,20 @@ def test_a_subset_of_the_samples_is_named_on_this_network_only() -> None:
     net = _net((2, 2, 1), 4)
     found = diagnose(net, _grad(_columns(net, [0, 2])), lambda n: None)
     assert _keys(found) == [("part_of_batch", False)]
-    assert "the samples [0, 2] (columns of X) of the m = 4" in found[0].text
-    assert str(found[0]).startswith("on this network, only part of the batch")
+    assert found[0].text == ("only part of the batch is used: your ΔW is the gradient of the "
+                             "samples [0, 2] (columns of X) of the m = 4 (a loop that assigns "
+                             "dW = ... instead of dW += ..., or range(m − 1)?)")
+    assert str(found[0]) == "on this network, " + found[0].text
+
+
+@pytest.mark.parametrize(("m", "cols"), [(3, [1]), (8, [1, 2, 3, 4, 5, 6])])
+def test_any_proper_subset_of_up_to_8_samples_is_found(m: int, cols: list[int]) -> None:
+    """The middle sample of 3 (a subset of one sample that is neither the first nor the last),
+    six of 8."""
+    net = _net((2, 2, 1), m)
+    found = diagnose(net, _grad(_columns(net, cols)), lambda n: None)
+    assert _keys(found) == [("part_of_batch", False)]
+    assert f"the samples {cols} (columns of X) of the m = {m} " in found[0].text
 
 
 @pytest.mark.parametrize("m", [1, 9])
@@ -189,6 +202,17 @@ def test_the_notes_come_after_the_cause_and_before_the_symptom() -> None:
     assert _keys(sign) == [("sign", True), ("modified_input", True)]
 
 
+@pytest.mark.parametrize("widths", [(2, 3, 2), (2, 3, 2, 2)])
+def test_a_right_last_layer_with_wrong_earlier_ones_is_hidden_layers(
+        widths: tuple[int, ...]) -> None:
+    net = _net(widths, 2)
+
+    def wrong_first(n: Network) -> Grads | None:
+        return [1.5 * d for d in _grad(n)[:1]] + _grad(n)[1:]
+
+    assert _diagnose(net, wrong_first) == [("hidden_layers", True)]
+
+
 def test_hidden_layers_needs_the_last_layer_right_and_more_than_one_layer() -> None:
     net = _net((2, 3, 2), 2)
     def wrong_last(n: Network) -> Grads | None:
@@ -217,14 +241,15 @@ def test_a_wrong_transposed_layer_or_a_wrong_count_is_not_named_transposed() -> 
     assert diagnose(net, None, lambda n: None, raw=[right[0], right[1]]) == []
 
 
-def test_right_per_sample_but_not_for_the_batch_is_broadcast() -> None:
-    net = _net((2, 3, 1), 3)
+@pytest.mark.parametrize("m", [2, 3])
+def test_right_per_sample_but_not_for_the_batch_is_broadcast(m: int) -> None:
+    net = _net((2, 3, 1), m)
     def mixed(n: Network) -> Grads | None:
         return _grad(n) if n.m == 1 else [d + 1.0 for d in _grad(n)]
 
     found = diagnose(net, mixed(net), mixed)
     assert _keys(found) == [("broadcast", True)]
-    assert "not for the batch of m = 3" in found[0].text
+    assert f"not for the batch of m = {m}: " in found[0].text
     def wrong_for_one(n: Network) -> Grads | None:
         return [d + 1.0 for d in _grad(n)] if n.m == 1 else None
 
@@ -275,10 +300,12 @@ def test_variants_that_equal_the_gradient_are_left_out() -> None:
 def test_the_scales_of_the_variants_are_the_gradients_scaled() -> None:
     net = _net((2, 3, 2), 4)
     v = variants(net)
-    exact, scale = v["sign"]
-    for key, c in (("factor_2", 2.0), ("mean", 0.25), ("mse", 0.5)):
-        np.testing.assert_allclose(v[key][0][0], -c * exact[0], rtol=1e-15)
-        np.testing.assert_allclose(v[key][1][0], c * scale[0], rtol=1e-15)
+    exact = _grad(net)
+    scale = condition_scale(net.weights, net.X, net.Y, net.activations)
+    for key, c in (("sign", -1.0), ("factor_2", 2.0), ("mean", 0.25), ("mse", 0.5)):
+        for l in range(2):
+            np.testing.assert_allclose(v[key][0][l], c * exact[l], rtol=1e-15)
+            np.testing.assert_allclose(v[key][1][l], abs(c) * scale[l], rtol=1e-15)
 
 
 def test_the_confirmation_networks_are_fixed() -> None:
@@ -288,7 +315,15 @@ def test_the_confirmation_networks_are_fixed() -> None:
         ([2, 4, 1], 4, ["tanh"] * 2)]
     again = confirmation_networks("relu")
     assert all(np.array_equal(a.X, b.X) for a, b in zip(nets, again))
-    assert all(np.abs(n.X).max() <= 2 and np.abs(n.Y).max() <= 1 for n in nets)
+    for n in nets:       # X in (−2, 2), Y in (−1, 1), both signs; the same on every machine
+        assert -2 < n.X.min() < 0 < n.X.max() < 2 and -1 < n.Y.min() < 0 < n.Y.max() < 1
+    assert round(float(nets[0].weights[0][0, 0]), 12) == round(float(
+        np.random.default_rng(20240611).normal()), 12)
+
+
+def test_a_diagnosis_without_a_message_prints_its_text() -> None:
+    assert str(Diagnosis("sign", "the text")) == "the text"
+    assert str(Diagnosis("sign", "the text", confirmed=False)) == "on this network, the text"
 
 
 def test_the_text_is_english_and_str_follows_the_language() -> None:
