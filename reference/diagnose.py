@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -158,9 +158,9 @@ def _grad(net: Network, activations: Sequence[Any], hidden: str | None = None
     baseline of the diagnosis in progress: the exact gradient, or the lecture's rule when the
     function was checked against it (``diagnose(..., hidden_error="lecture")``)."""
     hidden = hidden or _BASELINE.get()
-    g = mb.gradients(net.weights, net.X, net.Y, list(activations), hidden_error=hidden)
-    return cast("list[F64]", g), condition_scale(net.weights, net.X, net.Y, list(activations),
-                                                  hidden)       # float64: net is float64
+    g: list[Any] = mb.gradients(net.weights, net.X, net.Y, list(activations),
+                                hidden_error=hidden)              # float64, as net is
+    return g, condition_scale(net.weights, net.X, net.Y, list(activations), hidden)
 
 
 def _batch_patterns(m: int) -> dict[str, list[int]]:
