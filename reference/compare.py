@@ -74,22 +74,26 @@ class GradientMismatch:
     j: int              # column: node j of layer l−1 (w_jk is stored at [k, j]); 0 for Δb
     expected: float
     got: float
-    relative_error: float
+    relative_error: float   # |got − expected| / scale
+    scale: float            # the entry's condition scale (reference.condition)
     symbol: str = "ΔW"  # "ΔW" or "Δb"
 
     def __str__(self) -> str:
-        """The entry, its place in the lecture's words, expected, got and the relative error,
-        in the language of the output (``manual_backprop.i18n``; English unless set)."""
+        """The entry, its place in the lecture's words, expected, got, the relative error and
+        the scale it is relative to, in the language of the output (``manual_backprop.i18n``;
+        English unless set)."""
         if self.symbol == "Δb":
             text = _("Δb[{layer}][k={k}] (the bias of node k of layer {layer}): expected "
-                     "{expected!r}, got {got!r}, relative error {error:.3g}")
+                     "{expected!r}, got {got!r}, relative error {error:.3g} (|got − expected| "
+                     "/ the entry's condition scale {scale:.3g})")
         else:
             text = _("{symbol}[{layer}][k={k}, j={j}] (the weight w_jk from node j of layer "
                      "{previous} to node k of layer {layer}): expected {expected!r}, got "
-                     "{got!r}, relative error {error:.3g}")
+                     "{got!r}, relative error {error:.3g} (|got − expected| / the entry's "
+                     "condition scale {scale:.3g})")
         return text.format(symbol=self.symbol, layer=self.layer, previous=self.layer - 1,
                            k=self.k, j=self.j, expected=self.expected, got=self.got,
-                           error=self.relative_error)
+                           error=self.relative_error, scale=self.scale)
 
 
 def worst_mismatch(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
@@ -99,7 +103,8 @@ def worst_mismatch(got: Sequence[ArrayLike], expected: Sequence[ArrayLike],
     layer = max(range(len(rel)), key=lambda i: float(rel[i].max()))
     k, j = np.unravel_index(int(np.argmax(rel[layer])), rel[layer].shape)
     return GradientMismatch(layer + 1, int(k), int(j), float(np.asarray(expected[layer])[k, j]),
-                            float(np.asarray(got[layer])[k, j]), float(rel[layer][k, j]), symbol)
+                            float(np.asarray(got[layer])[k, j]), float(rel[layer][k, j]),
+                            float(np.asarray(scale[layer])[k, j]), symbol)
 
 
 def assert_gradients_close(got: Any, expected: Any, scale: Any, rtol: float,

@@ -5,7 +5,7 @@ the rules are in ``reference.check``'s module doc and ``reference.tolerances``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,6 @@ from .tolerances import (
     TAME_NET_INPUT,
     WRONG_FLOOR,
     WRONG_RTOL,
-    GradientMismatch,
     condition_scale,
     kink_ambiguous_layers,
     worst_mismatch,
@@ -139,7 +138,7 @@ def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted, k: 
     worst = max(bad, key=lambda x: (x[1], x[0]))          # backprop order: from the output back
     _, l, symbol, g, e, s = worst
     w = worst_mismatch([g], [e], [s], symbol)
-    w = GradientMismatch(l, w.k, w.j, w.expected, w.got, w.relative_error, symbol)
+    w = replace(w, layer=l)                               # the layer of the whole network
     names = ", ".join(f"{sym}[{i}]" for _, i, sym, *_ in sorted(bad, key=lambda x: x[1]))
     out.failure = Failure("mismatch", ngettext("{names} differs", "{names} differ", len(bad))
                           .format(names=names), w)

@@ -25,6 +25,9 @@ def test_the_worst_entry_is_the_one_with_the_largest_relative_error() -> None:
     worst = worst_mismatch(GOT, EXPECTED, SCALE)
     assert (worst.layer, worst.k, worst.j) == (1, 1, 2)
     assert (worst.expected, worst.got, worst.relative_error, worst.symbol) == (1.0, 0.0, 1.0, "ΔW")
+    half = worst_mismatch(GOT, EXPECTED, [np.ones((2, 3)), np.full((1, 2), 0.25)], "Δb")
+    assert (half.layer, half.k, half.j, half.relative_error, half.scale, half.symbol) == (
+        2, 0, 1, 2.0, 0.25, "Δb")
 
 
 def test_no_arrays_have_no_error() -> None:
@@ -43,10 +46,11 @@ BIASES = GradientsWithBiases([np.zeros((1, 2))], [np.zeros((1, 1))])
                  "ΔW: ΔW[2] has non-finite entries", id="non-finite"),
     pytest.param(GOT, EXPECTED, "ΔW differs beyond rtol=1e-10: ΔW[1][k=1, j=2] (the weight w_jk "
                  "from node j of layer 0 to node k of layer 1): expected 1.0, got 0.0, relative "
-                 "error 1", id="beyond-rtol"),
+                 "error 1 (|got − expected| / the entry's condition scale 1)", id="beyond-rtol"),
     pytest.param(BIASES, GradientsWithBiases([np.zeros((1, 2))], [np.ones((1, 1))]),
                  "ΔW differs beyond rtol=1e-10: Δb[1][k=0] (the bias of node k of layer 1): "
-                 "expected 1.0, got 0.0, relative error 1", id="bias-beyond-rtol"),
+                 "expected 1.0, got 0.0, relative error 1 (|got − expected| / the entry's "
+                 "condition scale 1)", id="bias-beyond-rtol"),
     pytest.param(BIASES, GradientsWithBiases([np.array([[0.0, 2.0]])], [np.zeros((1, 1))]),
                  "ΔW differs beyond rtol=1e-10: ΔW[1][k=0, j=1] (the weight w_jk from node j of "
                  "layer 0 to node k of layer 1): expected 2.0, got 0.0, relative error 2",

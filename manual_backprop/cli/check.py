@@ -180,10 +180,11 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 def to_json(result: CheckResult) -> dict[str, Any]:
     """The verdict as JSON (keys in English whatever the language): verdict, ok, networks,
     max_error (over the networks that agreed), failure (kind and message, or null), worst_entry
-    (of a mismatch: parameter, k, j, expected, got, relative_error; or null), network (the
-    minimal failing one in the lecture's layout: weights, biases, X, Y as nested lists; or
-    null), diagnosis (keys; none when a hint fits, as in the report), hint (the line, or null),
-    hint_options, caveats (lines), caveat_kinds, report (the full text), seconds."""
+    (of a mismatch: parameter, k, j, expected, got, relative_error = |got − expected| / scale,
+    scale; or null), network (the minimal failing one in the lecture's layout: weights, biases,
+    X, Y as nested lists; or null), diagnosis (keys; none when a hint fits, as in the report),
+    hint (the line, or null), hint_options, caveats (lines), caveat_kinds, report (the full
+    text), seconds."""
     failure = None if result.outcome is None else result.outcome.failure
     worst = None if failure is None else failure.mismatch
     net = result.network
@@ -194,7 +195,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
             "worst_entry": None if worst is None else {
                 "parameter": f"{worst.symbol}[{worst.layer}]", "k": worst.k, "j": worst.j,
                 "expected": worst.expected, "got": worst.got,
-                "relative_error": worst.relative_error},
+                "relative_error": worst.relative_error, "scale": worst.scale},
             "network": None if net is None else {
                 "weights": [W.tolist() for W in net.weights],
                 "biases": None if net.biases is None else [b.tolist() for b in net.biases],
