@@ -117,7 +117,7 @@ def _check_sequence(name: str, value: Any, what: str, one: str) -> None:
                            if isinstance(value, np.ndarray) else ""))
 
 
-def _plain(weights: Any, X: Any, Y: Any | None, check_finite: bool = True) -> Validated | None:
+def _plain(weights: Any, X: Any, Y: Any | None, *, check_finite: bool) -> Validated | None:
     """The common case in a few microseconds: a list or tuple of 2-D ``numpy.ndarray`` weights
     that chain, X (n_0, m) and Y (n_L, m) or None, all of one dtype, float32 or float64, every
     dimension ≥ 1, every entry finite. These need no conversion and have no error, so they are
@@ -156,7 +156,7 @@ def validate_arrays(weights: Any, X: Any, Y: Any | None = None, biases: Any | No
     dtypes and types are checked all the same.
     """
     check_finite = validate_check_finite(check_finite)
-    plain = _plain(weights, X, Y, check_finite) if biases is None else None
+    plain = _plain(weights, X, Y, check_finite=check_finite) if biases is None else None
     if plain is not None:
         return plain
     _check_sequence("weights", weights, "2-D arrays [W1, W2, ...]", "W")

@@ -84,13 +84,13 @@ class GradientMismatch:
         English unless set)."""
         if self.symbol == "Δb":
             text = _("Δb[{layer}][k={k}] (the bias of node k of layer {layer}): expected "
-                     "{expected!r}, got {got!r}, relative error {error:.3g} (|got − expected| "
-                     "/ the entry's condition scale {scale:.3g})")
+                     "{expected!r}, got {got!r}, relative error {error:.3g} = |got − expected| "
+                     "/ {scale:.3g}, the entry's condition scale")
         else:
             text = _("{symbol}[{layer}][k={k}, j={j}] (the weight w_jk from node j of layer "
                      "{previous} to node k of layer {layer}): expected {expected!r}, got "
-                     "{got!r}, relative error {error:.3g} (|got − expected| / the entry's "
-                     "condition scale {scale:.3g})")
+                     "{got!r}, relative error {error:.3g} = |got − expected| / {scale:.3g}, "
+                     "the entry's condition scale")
         return text.format(symbol=self.symbol, layer=self.layer, previous=self.layer - 1,
                            k=self.k, j=self.j, expected=self.expected, got=self.got,
                            error=self.relative_error, scale=self.scale)
@@ -113,8 +113,8 @@ def assert_gradients_close(got: Any, expected: Any, scale: Any, rtol: float,
 
     got, expected, scale: lists of arrays [ΔW[1], ...], or all three (dW, db) pairs such as
     ``manual_backprop.Gradients`` and ``GradientsWithBiases`` (ΔW and Δb are then compared
-    separately). The failure message names the layer and entry (k, j), expected, got and the
-    relative error.
+    separately). The failure message names the layer and entry (k, j), expected, got, the
+    relative error and the condition scale it divides by.
     """
     pairs = [_is_pair(x) for x in (got, expected, scale)]
     if any(pairs):

@@ -537,7 +537,7 @@ def test_a_report_is_in_the_language_current_when_it_is_printed() -> None:
     assert str(result) == english and result._repr_markdown_() == markdown
     assert _korean(korean) and "진단:\n  - 부호가 반대입니다: " in korean
     assert ("1층의 노드 j에서 2층의 노드 k로 가는 가중치 w_jk): 기대값 0.0625, 실제 값 -0.0625, "
-            "상대 오차 0.667 (|실제 값 − 기대값| / 이 원소의 조건 척도 0.188)  (허용 오차 1e-10."
+            "상대 오차 0.667 = |실제 값 − 기대값| / 0.188 (이 원소의 조건 척도)  (허용 오차 1e-10."
             in korean)
     assert _korean(korean_md) and korean_md.startswith("**실패**: jax.grad의 결과와 다릅니다")
     assert "**진단**:\n- 부호가 반대입니다" in korean_md
@@ -603,10 +603,10 @@ def test_the_worst_entry_in_both_languages() -> None:
     weight = GradientMismatch(2, 1, 0, 0.0625, -0.0625, 0.6666, 0.1875, "ΔW")
     bias = GradientMismatch(1, 0, 0, 1e-17, 3.0, 1.0, 3.0, "Δb")
     assert str(weight) == ("ΔW[2][k=1, j=0] (the weight w_jk from node j of layer 1 to node k "
-                           "of layer 2): expected 0.0625, got -0.0625, relative error 0.667 "
-                           "(|got − expected| / the entry's condition scale 0.188)")
+                           "of layer 2): expected 0.0625, got -0.0625, relative error 0.667 = "
+                           "|got − expected| / 0.188, the entry's condition scale")
     assert str(bias) == ("Δb[1][k=0] (the bias of node k of layer 1): expected 1e-17, got 3.0, "
-                         "relative error 1 (|got − expected| / the entry's condition scale 3)")
+                         "relative error 1 = |got − expected| / 3, the entry's condition scale")
     for m in (weight, bias):
         with use_language("ko"):
             assert _korean(str(m)) and "기대값" in str(m) and "조건 척도" in str(m)

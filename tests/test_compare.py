@@ -46,15 +46,15 @@ BIASES = GradientsWithBiases([np.zeros((1, 2))], [np.zeros((1, 1))])
                  "ΔW: ΔW[2] has non-finite entries", id="non-finite"),
     pytest.param(GOT, EXPECTED, "ΔW differs beyond rtol=1e-10: ΔW[1][k=1, j=2] (the weight w_jk "
                  "from node j of layer 0 to node k of layer 1): expected 1.0, got 0.0, relative "
-                 "error 1 (|got − expected| / the entry's condition scale 1)", id="beyond-rtol"),
+                 "error 1 = |got − expected| / 1, the entry's condition scale", id="beyond-rtol"),
     pytest.param(BIASES, GradientsWithBiases([np.zeros((1, 2))], [np.ones((1, 1))]),
                  "ΔW differs beyond rtol=1e-10: Δb[1][k=0] (the bias of node k of layer 1): "
-                 "expected 1.0, got 0.0, relative error 1 (|got − expected| / the entry's "
-                 "condition scale 1)", id="bias-beyond-rtol"),
+                 "expected 1.0, got 0.0, relative error 1 = |got − expected| / 1, the entry's "
+                 "condition scale", id="bias-beyond-rtol"),
     pytest.param(BIASES, GradientsWithBiases([np.array([[0.0, 2.0]])], [np.zeros((1, 1))]),
                  "ΔW differs beyond rtol=1e-10: ΔW[1][k=0, j=1] (the weight w_jk from node j of "
-                 "layer 0 to node k of layer 1): expected 2.0, got 0.0, relative error 2",
-                 id="pair-weight-beyond-rtol"),
+                 "layer 0 to node k of layer 1): expected 2.0, got 0.0, relative error 2 = "
+                 "|got − expected| / 1, the entry's condition scale", id="pair-weight-beyond-rtol"),
     pytest.param(GOT, BIASES, "ΔW: compare (dW, db) pairs with (dW, db) pairs, got list, "
                  "GradientsWithBiases and list", id="pair-with-list"),
 ])
@@ -91,10 +91,10 @@ def test_equal_entries_have_no_error_whatever_the_scale() -> None:
 @pytest.mark.parametrize("dtype", [np.float32, np.longdouble])
 def test_the_errors_are_float64_whatever_the_dtypes(dtype: type) -> None:
     """float32 1e8 − 1 would round to 1e8; in float64 it is 99999999, and so is the error of
-    a scale of 1. A long double error comes back float64."""
-    got, expected = [np.array([[1e8]], dtype=dtype)], [np.array([[1.0]], dtype=dtype)]
-    for scale in ([np.ones((1, 1), dtype=dtype)], [np.ones((1, 1))]):
-        errors = relative_errors(got, expected, scale)
-        assert errors[0].dtype == np.float64 and errors[0].item() == 99999999.0
-        errors = relative_errors(expected, got, scale)
-        assert errors[0].dtype == np.float64 and errors[0].item() == 99999999.0
+    a scale of 1. A long double error comes back float64, and an equal entry (3 = 3) is 0."""
+    got, expected = [np.array([[1e8, 3.0]], dtype=dtype)], [np.array([[1.0, 3.0]], dtype=dtype)]
+    for scale in ([np.ones((1, 2), dtype=dtype)], [np.ones((1, 2))]):
+        for errors in (relative_errors(got, expected, scale),
+                       relative_errors(expected, got, scale)):
+            assert errors[0].dtype == np.float64
+            assert errors[0].tolist() == [[99999999.0, 0.0]]

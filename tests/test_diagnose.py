@@ -2,7 +2,9 @@
 (and confirmed on the fixed networks), and nothing is named where nothing fits.
 
 ``tests/test_check.py`` checks the same through ``check`` on the catalogue's functions, which
-takes jax and the search for a minimal network; these need only numpy.
+takes jax and the search for a minimal network; these compute with numpy only. The mistakes
+here are built the way ``diagnose`` models them; that the models match the code students
+write is what the catalogue's tests show.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import pytest
 import manual_backprop as mb
 from manual_backprop.i18n import use_language
 from reference.condition import condition_scale
-from reference.diagnose import Diagnosis, confirmation_networks, diagnose, variants
+from reference.diagnose import Diagnosis, _matches, confirmation_networks, diagnose, variants
 from reference.strategies import Network
+from reference.tolerances import rtol_for
 
 Grads = list[Any]
 Run = Callable[[Network], "Grads | None"]
@@ -146,6 +149,13 @@ def test_subsets_are_searched_for_2_to_8_samples(m: int) -> None:
     assert diagnose(net, got, lambda n: None) == []
 
 
+def test_a_variant_matches_up_to_the_tolerance_inclusive() -> None:
+    rtol = rtol_for(np.float64)
+    variant = ([np.zeros((1, 1))], [np.ones((1, 1))])          # ΔW = 0, scale 1
+    assert _matches([np.array([[rtol]])], variant)
+    assert not _matches([np.array([[np.nextafter(rtol, 1.0)]])], variant)
+
+
 def test_a_mistake_seen_on_the_minimal_network_only_is_not_confirmed() -> None:
     net = _net((2, 3, 2), 3)
     def run(n: Network) -> Grads | None:
@@ -271,6 +281,18 @@ def test_against_the_lectures_rule_the_mistakes_are_the_same_mistakes_in_that_ru
     assert _diagnose(net, lecture_sign) == []            # the exact baseline: no variant fits
 
 
+def test_against_the_lectures_rule_rounding_is_measured_by_that_rules_scale() -> None:
+    """A dead relu output: the exact ΔW[1] is 0 (its scale only the underflow floor), the
+    lecture's rule gives ΔW[1] ≠ 0. Within rounding of the lecture's rule is right against that
+    rule: its own condition scale measures the difference."""
+    net = Network([np.array([[1.0], [2.0]]), np.array([[-1.0, -1.0]])], np.array([[1.0, 2.0]]),
+                  np.array([[0.5, 0.5]]), ["relu", "relu"])
+    lecture = _grad(net, hidden="lecture")
+    assert np.all(_grad(net)[0] == 0) and np.all(lecture[0] != 0)
+    nearly = [d * (1 + 1e-13) for d in lecture]
+    assert diagnose(net, nearly, lambda n: None, hidden_error="lecture") == []
+
+
 def _baseline_lecture_variants(net: Network) -> set[str]:
     """The variant keys when ``diagnose`` runs against the lecture's rule."""
     seen: set[str] = set()
@@ -280,6 +302,7 @@ def _baseline_lecture_variants(net: Network) -> set[str]:
         return _grad(n)
 
     diagnose(net, [-d for d in _grad(net, hidden="lecture")], run, hidden_error="lecture")
+    assert "sign" in seen                     # the confirmation networks were compared
     return seen
 
 

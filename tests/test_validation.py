@@ -641,11 +641,11 @@ def test_anything_else_goes_the_long_way(change: Callable[[dict[str, Any]], None
     from manual_backprop.validation import _plain
 
     net = _plain_network()
-    assert _plain(net["weights"], net["X"], net["Y"]) is not None
+    assert _plain(net["weights"], net["X"], net["Y"], check_finite=True) is not None
     change(net)
-    assert _plain(net["weights"], net["X"], net["Y"]) is None
+    assert _plain(net["weights"], net["X"], net["Y"], check_finite=True) is None
     if not request.node.callspec.id.startswith("Y-"):
-        assert _plain(net["weights"], net["X"], None) is None
+        assert _plain(net["weights"], net["X"], None, check_finite=True) is None
 
 
 def test_without_the_finiteness_check_the_fast_path_takes_non_finite_entries(
