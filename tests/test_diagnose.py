@@ -51,6 +51,7 @@ def _times(c: Callable[[Network], float]) -> Run:
 def _g_prime_bug(layers: Callable[[int, int], bool], g_prime: Callable[[str], Any]) -> Run:
     """The kernel with g′ replaced by ``g_prime(name)`` in the layers l (1..L) where
     ``layers(l, L)``."""
+
     def run(n: Network) -> Grads:
         L = len(n.weights)
         acts = [(mb.ACTIVATIONS[a].g, g_prime(a)) if layers(l, L) else a
@@ -158,6 +159,7 @@ def test_a_variant_matches_up_to_the_tolerance_inclusive() -> None:
 
 def test_a_mistake_seen_on_the_minimal_network_only_is_not_confirmed() -> None:
     net = _net((2, 3, 2), 3)
+
     def run(n: Network) -> Grads | None:
         return _grad(n) if n is not net else [-d for d in _grad(n)]
 
@@ -179,6 +181,7 @@ def test_all_zeros_on_the_minimal_network_only_names_nothing() -> None:
 
 def test_zeros_confirmed_as_no_sample_are_named() -> None:
     net = _net((2, 2, 1), 1)
+
     def zeros(n: Network) -> Grads | None:
         return (_grad(_columns(n, range(n.m - 1))) if n.m > 1
                 else [np.zeros_like(W) for W in n.weights])
@@ -197,6 +200,7 @@ def test_a_right_result_gets_only_the_notes() -> None:
 
 def test_the_notes_come_after_the_cause_and_before_the_symptom() -> None:
     net = _net((2, 3, 2), 2)
+
     def hidden_wrong(n: Network) -> Grads | None:
         return [1.5 * d for d in _grad(n)[:-1]] + _grad(n)[-1:]
 
@@ -225,6 +229,7 @@ def test_a_right_last_layer_with_wrong_earlier_ones_is_hidden_layers(
 
 def test_hidden_layers_needs_the_last_layer_right_and_more_than_one_layer() -> None:
     net = _net((2, 3, 2), 2)
+
     def wrong_last(n: Network) -> Grads | None:
         return _grad(n)[:-1] + [1.5 * d for d in _grad(n)[-1:]]
 
@@ -254,12 +259,14 @@ def test_a_wrong_transposed_layer_or_a_wrong_count_is_not_named_transposed() -> 
 @pytest.mark.parametrize("m", [2, 3])
 def test_right_per_sample_but_not_for_the_batch_is_broadcast(m: int) -> None:
     net = _net((2, 3, 1), m)
+
     def mixed(n: Network) -> Grads | None:
         return _grad(n) if n.m == 1 else [d + 1.0 for d in _grad(n)]
 
     found = diagnose(net, mixed(net), mixed)
     assert _keys(found) == [("broadcast", True)]
     assert f"not for the batch of m = {m}: " in found[0].text
+
     def wrong_for_one(n: Network) -> Grads | None:
         return [d + 1.0 for d in _grad(n)] if n.m == 1 else None
 
@@ -270,6 +277,7 @@ def test_right_per_sample_but_not_for_the_batch_is_broadcast(m: int) -> None:
 
 def test_against_the_lectures_rule_the_mistakes_are_the_same_mistakes_in_that_rule() -> None:
     net = _net((2, 3, 2), 3, "tanh")
+
     def lecture_sign(n: Network) -> Grads | None:
         return [-d for d in _grad(n, hidden="lecture")]
 

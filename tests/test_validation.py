@@ -566,8 +566,23 @@ def test_without_a_hint_the_message_ends_with_what_was_expected(changes: dict[st
 # -- the fast path: the common case needs no conversion and has no error -----------------------
 
 def _plain_network(dtype: type = np.float64) -> dict[str, Any]:
-    return {"weights": [np.full((3, 2), 0.5, dtype), np.full((1, 3), -0.5, dtype)],
-            "X": np.ones((2, 4), dtype), "Y": np.zeros((1, 4), dtype)}
+    """The weights, X and Y of ``good()`` in ``dtype``."""
+    g = good()
+    return {"weights": [W.astype(dtype) for W in g["weights"]], "X": g["X"].astype(dtype),
+            "Y": g["Y"].astype(dtype)}
+
+
+@pytest.fixture
+def no_long_way(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``manual_backprop.validation`` whose long way (which converts each argument with
+    ``_as_array``) fails the test if it is taken."""
+    from manual_backprop import validation
+
+    def long_way(name: str, value: Any) -> Any:
+        raise AssertionError(f"the long way was taken for {name}")
+
+    monkeypatch.setattr(validation, "_as_array", long_way)
+    return validation
 
 
 @pytest.mark.parametrize("check_finite", [True, False])
@@ -575,19 +590,13 @@ def _plain_network(dtype: type = np.float64) -> dict[str, Any]:
 @pytest.mark.parametrize("container", [list, tuple])
 @pytest.mark.parametrize("dtype", [np.float64, F32])
 def test_the_common_case_is_returned_as_it_is_without_the_long_way(
-        monkeypatch: pytest.MonkeyPatch, dtype: type, container: type, with_Y: bool,
+        no_long_way: Any, dtype: type, container: type, with_Y: bool,
         check_finite: bool) -> None:
     """Float ndarrays of one dtype that chain, no biases: the caller's own arrays come back, and
-    the long way (which converts each argument with ``_as_array``) is not taken."""
-    from manual_backprop import validation
-
-    def long_way(name: str, value: Any) -> Any:
-        raise AssertionError(f"the long way was taken for {name}")
-
+    the long way is not taken."""
     net = _plain_network(dtype)
     weights, X, Y = container(net["weights"]), net["X"], net["Y"] if with_Y else None
-    monkeypatch.setattr(validation, "_as_array", long_way)
-    got = validation.validate_arrays(weights, X, Y, check_finite=check_finite)
+    got = no_long_way.validate_arrays(weights, X, Y, check_finite=check_finite)
     assert type(got.weights) is list and len(got.weights) == 2
     assert all(a is b for a, b in zip(got.weights, weights))
     assert got.X is X and got.Y is Y and got.biases is None
@@ -649,15 +658,10 @@ def test_anything_else_goes_the_long_way(change: Callable[[dict[str, Any]], None
 
 
 def test_without_the_finiteness_check_the_fast_path_takes_non_finite_entries(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from manual_backprop import validation
-
-    def long_way(name: str, value: Any) -> Any:
-        raise AssertionError(f"the long way was taken for {name}")
-
-    monkeypatch.setattr(validation, "_as_array", long_way)
+        no_long_way: Any) -> None:
     for name in ("W2", "X", "Y"):
         net = _plain_network()
         _nan_in(name)(net)
-        got = validation.validate_arrays(net["weights"], net["X"], net["Y"], check_finite=False)
+        got = no_long_way.validate_arrays(net["weights"], net["X"], net["Y"],
+                                          check_finite=False)
         assert got.X is net["X"] and got.Y is net["Y"]
