@@ -28,7 +28,7 @@ from .strategies import Network
 from .tolerances import UPDATE_ROUNDING
 
 __all__ = ["Call", "CannotCall", "Failure", "Interpreted", "call", "check_callable", "interpret",
-           "passes_alpha", "positional_parameters"]
+           "passes_alpha", "positional_parameters", "separate_weights"]
 
 F64 = NDArray[np.float64]
 Arrays = list[NDArray[Any]]
@@ -73,11 +73,34 @@ def positional_parameters(fn: Callable[..., Any]) -> int | None:
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
+def separate_weights(fn: Callable[..., Any], conv: Convention) -> bool:
+    """Whether ``fn`` takes the weights one by one, ``backprop(W1, ..., WL, X, Y[, alpha])``
+    (the slides' own signature): at a fixed depth L without biases, when its first parameter is
+    named W1 (or w1, W_1) and it has L + 2 positional parameters (L + 3 with an update that is
+    given α). A function ``(weights, X, Y, alpha)`` has L + 2 parameters at L = 2 too: the
+    name tells them apart."""
+    n, L = positional_parameters(fn), conv.layers
+    if L is None or conv.biases or n is None:
+        return False
+    try:
+        first = next(iter(inspect.signature(fn).parameters), "")
+    except (TypeError, ValueError):
+        return False
+    named = re.fullmatch(r"[Ww]_?1", first) is not None
+    return named and (n == L + 2 or (conv.returns == "update" and n == L + 3))
+
+
+def _base_parameters(fn: Callable[..., Any], conv: Convention) -> int:
+    """How many parameters the weights (and biases), X and Y take."""
+    if separate_weights(fn, conv):
+        return (conv.layers or 1) + 2
+    return 4 if conv.biases else 3
+
+
 def passes_alpha(fn: Callable[..., Any], conv: Convention) -> bool:
     """Whether ``fn`` is given α: with returns="update", when it takes one more parameter."""
-    base = 4 if conv.biases else 3
     n = positional_parameters(fn)
-    return conv.returns == "update" and n is not None and n > base
+    return conv.returns == "update" and n is not None and n > _base_parameters(fn, conv)
 
 
 class CannotCall(TypeError):
@@ -102,7 +125,9 @@ def check_callable(fn: Callable[..., Any], conv: Convention) -> None:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
         return
-    names = ["weights", *(["biases"] if conv.biases else []), "X", "Y",
+    weights = ([f"W{l}" for l in range(1, (conv.layers or 1) + 1)]
+               if separate_weights(fn, conv) else ["weights"])
+    names = [*weights, *(["biases"] if conv.biases else []), "X", "Y",
              *(["alpha"] if passes_alpha(fn, conv) else [])]
     exc = _binds(signature, names)
     if exc is None:
@@ -121,9 +146,8 @@ def check_callable(fn: Callable[..., Any], conv: Convention) -> None:
                    error=exc)]
     if separate and k >= 3:
         weights = ", ".join(f"W[{l}]" for l in range(1, k - 1))
-        lines.append(_("if its arguments are {weights}, X, Y, check this wrapper with "
-                       "--layers {L}: def {name}_list(weights, X, Y): return "
-                       "{name}(*weights, X, Y)").format(weights=weights, L=k - 2, name=name))
+        lines.append(_("if its arguments are {weights}, X, Y, check it with --layers {L}"
+                       ).format(weights=weights, L=k - 2))
     raise CannotCall("; ".join(lines)) from None
 
 
@@ -146,7 +170,8 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
     Ws0, bs0, X0, Y0 = _in_layout(net, conv)
     Ws, X, Y = [np.array(W) for W in Ws0], np.array(X0), np.array(Y0)    # the copies it gets
     bs = None if bs0 is None else [np.array(b) for b in bs0]
-    args: list[Any] = [Ws, *([bs] if bs is not None else []), X, Y]
+    args: list[Any] = [*(Ws if separate_weights(fn, conv) else [Ws]),
+                       *([bs] if bs is not None else []), X, Y]
     if passes_alpha(fn, conv):
         args.append(conv.step)
     out = Call(weights=Ws, biases=bs)

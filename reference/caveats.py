@@ -1,9 +1,10 @@
 """Numerical caveats: where a correct backprop loses digits or returns inf/NaN.
 
-``check`` calls a difference a *caveat* when it is rounding, not math: an error between the
-strict tolerance (1e-10) and ``WRONG_RTOL`` on a tame network, or any difference of values on
-a network with a net input beyond ±``TAME_NET_INPUT`` (see ``reference.check``). A
-``CaveatLog`` collects them over the search, and over a *probe*: networks W[1] = [[z]],
+``check`` calls a difference a *caveat* when it is rounding, not math: above the strict
+tolerance (1e-10 of the condition scale) but inside the network's rounding envelope, what
+correct formulas evaluated in the function's working precision lose there
+(``reference.envelope``). A ``CaveatLog`` collects them over the search, each with the envelope
+it was within, and over a *probe*: networks W[1] = [[z]],
 W[2] = [[1]], X = [[1]] (one layer if the function handles only one, W[l] = [[1]] after the
 first if it needs more) with Y = Ŷ + 1, so that the first net input is exactly z, ΔW[1] shows
 g′(z), ΔW[2] shows g(z), and nothing cancels; z runs over ±1, ±2, ±5, ..., ±1e4. The probe
@@ -26,7 +27,7 @@ import manual_backprop as mb
 from manual_backprop.i18n import N_, _
 
 from .conventions import Convention
-from .evaluate import Outcome
+from .evaluate import Outcome, Within
 from .strategies import Network
 
 __all__ = ["PROBE_Z", "STABLE", "Caveat", "CaveatLog", "digits", "probe_networks"]
@@ -69,7 +70,8 @@ class Caveat:
     error: float            # relative error (inf for nonfinite)
     net_input: float        # the net input of largest magnitude (the probe: z itself)
     probe: bool = False
-    float32: bool = False   # the function returned float32 arrays
+    float32: bool = False   # the function works in float32 (returned, or cast back)
+    within: Within | None = None    # the envelope it was within
 
 
 @dataclass
@@ -88,9 +90,11 @@ class CaveatLog:
     def _caveat(outcome: Outcome, probe: bool) -> Caveat:
         f = outcome.failure
         nonfinite = f is not None and f.kind in ("nan", "raised")
+        within = outcome.within
         return Caveat("nonfinite" if nonfinite else "rounding",
                       math.inf if nonfinite else outcome.error, outcome.net_input, probe,
-                      any(d == "float32" for d in outcome.dtypes))
+                      any(d == "float32" for d in outcome.dtypes)
+                      or (within is not None and within.float32), within)
 
     def add(self, outcome: Outcome) -> None:
         """Record a search network whose outcome was a caveat."""
@@ -109,15 +113,9 @@ class CaveatLog:
         """The kinds of caveat found: "rounding", "nonfinite" and/or "float32"."""
         every = self.search + self.probed
         out = sorted({c.kind for c in every})
-        if any(c.float32 for c in every) or self._everywhere():     # the cause of the rounding
+        if any(c.float32 for c in every):     # the cause of the rounding
             out = [k for k in out if k != "rounding"] + ["float32"]
         return out
-
-    def _everywhere(self) -> bool:
-        """Digits lost at every probe point with |z| ≤ 2, where every float64 formula keeps
-        15 (errors ≲ 1e-15; float32 arithmetic inside gives ≈ 1e-10 to 1e-7 of the scale)."""
-        small = [e for z, e in self.probe if abs(z) <= 2]
-        return bool(small) and all(1e-12 < e < 1e-3 for e in small)
 
     def lines(self, activation: str) -> list[str]:
         """The report: what was lost where, and the formula that keeps every digit there (in
@@ -131,6 +129,7 @@ class CaveatLog:
                          "1e-10 (at most {worst:.2g}, {kept:.0f} significant digits kept); "
                          "{inputs}").format(n=len(rounding), worst=worst, kept=digits(worst),
                                             inputs=_inputs(rounding)))
+            out.append(_envelope_text(rounding))
         if nonfinite:
             out.append(_("NaN, ±inf or an overflow: on {n} of the networks tried; {inputs}")
                        .format(n=len(nonfinite), inputs=_inputs(nonfinite)))
@@ -142,6 +141,26 @@ class CaveatLog:
                          "computes (or returns) float32; compute in float64"))
         out.append(_("stable: {formula}").format(formula=_(STABLE[activation])))
         return out
+
+
+def _envelope_text(caveats: list[Caveat]) -> str:
+    """The caveat closest to its envelope: its error, the envelope, and what set it."""
+    known = [c for c in caveats if c.within is not None]
+    if not known:
+        return _("every one within the rounding envelope of its network")
+    c = max(known, key=lambda c: c.within.ratio if c.within else 0.0)
+    w = c.within
+    assert w is not None
+    if w.form is None:
+        what = _("what {precision} rounding of any correct formula loses there (1e-10 of the "
+                 "scale in float64, 1e-4 in float32)").format(precision=w.precision)
+    else:
+        what = _("what {form} loses in {precision} at z = {z:.4g}").format(
+            form=w.form, precision=w.precision, z=c.net_input)
+    return _("each within the rounding envelope of its network, what correct formulas lose "
+             "there; the closest: {symbol}[{layer}] off by {error:.2g} ≤ {bound:.2g} (both "
+             "relative to the condition scale), {what}").format(
+        symbol=w.symbol, layer=w.layer, error=w.error, bound=w.bound, what=what)
 
 
 def _inputs(caveats: list[Caveat]) -> str:

@@ -32,6 +32,7 @@ only the layers after the last such layer are compared, so relu′(0) = 0 and 1 
 
 from __future__ import annotations
 
+import difflib
 import random
 import time
 from collections.abc import Callable
@@ -44,13 +45,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure, NoSuchExample
 from numpy.typing import NDArray
 
-from .calling import CannotCall, call, check_callable, interpret
+from .calling import CannotCall, Interpreted, call, check_callable, interpret
 from .caveats import CaveatLog, probe_networks
 from .check_report import format_markdown, format_result
 from .conventions import Convention, convention
 from .diagnose import Diagnosis, diagnose
 from .evaluate import Outcome, evaluate
 from .hints import Hint, find_depth_hint, find_hint
+from .reduce import reduce
 from .strategies import ACTIVATION_NAMES, Network, networks, tame
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "VERDICTS", "CannotCall", "CheckResult", "Outcome",
@@ -105,6 +107,7 @@ class CheckResult:
     diagnosis: list[Diagnosis] = field(default_factory=list)
     flaky: bool = False
     warned: int = 0                    # networks on which numpy warned inside the function
+    warnings: list[str] = field(default_factory=list)     # what numpy said there
     caveats: CaveatLog = field(default_factory=CaveatLog)
     hint: Hint | None = None
     hint_seconds: float = 0.0
@@ -118,9 +121,65 @@ class CheckResult:
 
 def _check_activation(activation: str) -> str:
     if activation not in ACTIVATION_NAMES:
+        close = difflib.get_close_matches(str(activation), ACTIVATION_NAMES, n=1)
+        guess = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"`activation` is {activation!r}; expected one of "
-                         f"{', '.join(ACTIVATION_NAMES)}")
+                         f"{', '.join(ACTIVATION_NAMES)}{guess}")
     return activation
+
+
+@dataclass
+class _Search:
+    """One search: the first wrong network (shrunk) or None, and what was seen on the way."""
+
+    network: Network | None = None
+    flaky: bool = False
+    tried: int = 0
+    max_error: float = 0.0
+    warned: int = 0
+    warnings: set[str] = field(default_factory=set)
+    caveats: CaveatLog = field(default_factory=CaveatLog)
+
+
+def _search(fn: Backprop, activation: str, conv: Convention, max_examples: int, seed: int
+            ) -> _Search:
+    """Hypothesis's search for a wrong network (``search_strategy``), then, if none, the probe
+    of one-weight networks (``reference.caveats``); caveats are collected up to the first wrong
+    network."""
+    out = _Search()
+    failed = False                       # a wrong network was seen: stop recording
+
+    def wrong(net: Network) -> bool:
+        nonlocal failed
+        outcome = evaluate(fn, net, conv)
+        if not failed:
+            out.tried += 1
+            out.warned += bool(outcome.warnings)
+            out.warnings.update(outcome.warnings)
+            if outcome.severity == "ok":
+                out.max_error = max(out.max_error, outcome.error)
+            elif outcome.severity == "caveat":
+                out.caveats.add(outcome)
+            failed = outcome.severity == "wrong"
+        return outcome.severity == "wrong"
+
+    config = settings(max_examples=max_examples, database=None, deadline=None,
+                      derandomize=False, print_blob=False, verbosity=Verbosity.quiet,
+                      suppress_health_check=list(HealthCheck),
+                      phases=[Phase.generate, Phase.shrink])
+    try:
+        out.network = find(search_strategy(activation, conv), wrong, settings=config,
+                           random=random.Random(seed))
+    except NoSuchExample:
+        for net in probe_networks(activation, conv):
+            outcome = evaluate(fn, net, conv)
+            out.caveats.add_probe(net, outcome)
+            if outcome.severity == "wrong":
+                out.network = net
+                break
+    except FlakyFailure:
+        out.flaky = True
+    return out
 
 
 def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
@@ -138,7 +197,10 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
         (≥ 1); seed: the search's seed (the same seed and function give the same report, with
         the same modules loaded: Hypothesis also draws numbers written in them). strict: a
         numerical caveat makes the result not ok. hints: when wrong, look for another
-        convention that fits.
+        convention that fits, and keep it only if a full search under it (the same
+        ``max_examples`` and ``seed``) agrees.
+    ``fn`` runs in this process: the caller trusts its own code (the command line runs files
+    in a sandbox instead).
     Raises ``CannotCall`` (a TypeError) when ``fn``'s parameters cannot take the arguments
     of the convention and no other convention fits: its message says how to wrap it.
     """
@@ -150,56 +212,26 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
     conv = convention(layers=layers, layout=layout, loss=loss, returns=returns, alpha=alpha,
                       hidden_error=hidden_error, biases=biases)
     start = time.perf_counter()
-    result = CheckResult(True, activation, seed, 0, 0.0, 0.0, convention=conv, strict=strict)
-    stats = {"tried": 0, "error": 0.0, "warned": 0, "failed": False}
-
-    def record(net: Network, outcome: Outcome) -> None:
-        stats["tried"] += 1
-        stats["warned"] += bool(outcome.warnings)
-        if outcome.severity == "ok":
-            stats["error"] = max(stats["error"], outcome.error)
-        elif outcome.severity == "caveat":
-            result.caveats.add(outcome)
-
-    def wrong(net: Network) -> bool:
-        outcome = evaluate(fn, net, conv)
-        if not stats["failed"]:
-            record(net, outcome)
-            stats["failed"] = outcome.severity == "wrong"
-        return outcome.severity == "wrong"
-
-    config = settings(max_examples=max_examples, database=None, deadline=None,
-                      derandomize=False, print_blob=False, verbosity=Verbosity.quiet,
-                      suppress_health_check=list(HealthCheck),
-                      phases=[Phase.generate, Phase.shrink])
-    try:
-        result.network = find(search_strategy(activation, conv), wrong, settings=config,
-                              random=random.Random(seed))
-    except NoSuchExample:
-        pass
-    except FlakyFailure:
-        result.flaky = True
-    if result.network is None and not result.flaky:
-        for net in probe_networks(activation, conv):
-            outcome = evaluate(fn, net, conv)
-            result.caveats.add_probe(net, outcome)
-            if outcome.severity == "wrong":
-                result.network = net
-                break
-    result.networks, result.max_error = int(stats["tried"]), float(stats["error"])
-    result.warned = int(stats["warned"])
+    found = _search(fn, activation, conv, max_examples, seed)
+    result = CheckResult(True, activation, seed, found.tried, found.max_error, 0.0,
+                         convention=conv, strict=strict, network=found.network,
+                         flaky=found.flaky, warned=found.warned,
+                         warnings=sorted(found.warnings), caveats=found.caveats)
+    if result.network is not None and not result.flaky:
+        result.network = reduce(result.network,
+                                lambda n: evaluate(fn, n, conv).severity == "wrong",
+                                fixed_depth=conv.layers is not None)
     if result.network is not None:
         result.outcome = evaluate(fn, result.network, conv)
         result.flaky = result.outcome.severity != "wrong"
     if result.network is not None and not result.flaky:
+        assert result.outcome is not None
         result.verdict = "wrong"
         result.diagnosis = _diagnose(fn, result.network, result.outcome, conv)
         if hints:
             hint_start = time.perf_counter()
-            result.hint = find_hint(fn, activation, conv, result.network, seed)
-            assert result.outcome is not None and result.outcome.failure is not None
-            if result.hint is None and result.outcome.failure.kind == "raised":
-                result.hint = find_depth_hint(fn, activation, conv, seed)   # wrong there too
+            result.hint = _verified_hint(fn, activation, conv, result.network, result.outcome,
+                                         max_examples, seed)
             result.hint_seconds = time.perf_counter() - hint_start
         if result.hint is None:
             check_callable(fn, conv)       # CannotCall: its parameters never took the arguments
@@ -216,6 +248,26 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
     return result
 
 
+def _verified_hint(fn: Backprop, activation: str, conv: Convention, net: Network,
+                   outcome: Outcome, max_examples: int, seed: int) -> Hint | None:
+    """A hint is a verdict: the convention ``find_hint`` proposes (or the depth of
+    ``find_depth_hint``) is kept only if the full search under it, with the same
+    ``max_examples`` and seed against jax.grad, agrees (for a depth: finds it wrong there, as
+    the hint says; if it agrees there, the hint says so instead)."""
+    assert outcome.failure is not None
+    hint = find_hint(fn, activation, conv, net, seed,
+                     computed=outcome.failure.kind in ("mismatch", "nan"))
+    if hint is None and outcome.failure.kind == "raised":
+        hint = find_depth_hint(fn, activation, conv, seed)     # wrong there too
+    if hint is None:
+        return None
+    rerun = _search(fn, activation, hint.convention, max_examples, seed)
+    agrees = rerun.network is None and not rerun.flaky
+    if hint.agrees:
+        return replace(hint, networks=rerun.tried) if agrees else None
+    return replace(hint, networks=rerun.tried, agrees=agrees)
+
+
 def _diagnose(fn: Backprop, net: Network, outcome: Outcome | None, conv: Convention
               ) -> list[Diagnosis]:
     """The diagnosis of ``reference.diagnose`` (against the exact gradient or the lecture's rule,
@@ -223,22 +275,31 @@ def _diagnose(fn: Backprop, net: Network, outcome: Outcome | None, conv: Convent
     changed, float32, overflow): its variants are those of networks without biases."""
     assert outcome is not None
     plain = not conv.biases or all(not np.any(b) for b in (net.biases or []))
+    calls: dict[int, tuple[Network, Interpreted | None]] = {}    # other kept: its id stays
 
-    def run(other: Network) -> list[F64] | None:
+    def interpreted(other: Network) -> Interpreted | None:
         if not plain:
             return None
-        if conv.biases:
-            other = replace(other, biases=[np.zeros((W.shape[0], 1)) for W in other.weights])
-        c = call(fn, other, conv)
-        if c.failure is not None:
-            return None
-        got = interpret(c, other, conv)
-        return None if got.failure is not None else got.dW
+        if id(other) not in calls:
+            arg = other if not conv.biases else replace(
+                other, biases=[np.zeros((W.shape[0], 1)) for W in other.weights])
+            c = call(fn, arg, conv)
+            calls[id(other)] = (other, None if c.failure is not None
+                                else interpret(c, arg, conv))
+        return calls[id(other)][1]
+
+    def run(other: Network) -> list[F64] | None:
+        got = interpreted(other)
+        return None if got is None or got.failure is not None else got.dW
+
+    def raw_run(other: Network) -> list[NDArray[Any]] | None:
+        got = interpreted(other)
+        return None if got is None else got.raw
 
     return diagnose(replace(net, biases=None), outcome.got if plain else None, run,
                     raw=outcome.raw if plain else None, modified=outcome.modified,
                     dtypes=outcome.dtypes, warnings=outcome.warnings,
-                    hidden_error=conv.hidden_error)
+                    hidden_error=conv.hidden_error, raw_run=raw_run, layers=conv.layers)
 
 
 def assert_backprop_correct(fn: Backprop, activation: str = "sigmoid", **options: Any

@@ -12,7 +12,8 @@ import numpy as np
 import manual_backprop as mb
 from manual_backprop.i18n import _, ngettext
 
-from .tolerances import TAME_NET_INPUT, WRONG_RTOL, rtol_for
+from .caveats import STABLE
+from .tolerances import rtol_for
 
 __all__ = ["format_markdown", "format_result"]
 
@@ -55,8 +56,14 @@ def _oracle(result: Any) -> str:
 
 def _summary(result: Any) -> str:
     rtol = rtol_for(np.float64)
-    warned = (_("; numpy warned inside the function on {warned} of them").format(
-        warned=result.warned) if result.warned else "")
+    warned = ""
+    if result.warned:
+        shown = sorted(set(result.warnings))
+        named = "; ".join(shown[:3]) + ("; …" if len(shown) > 3 else "")
+        warned = _("; numpy warned inside the function on {warned} of them ({warnings}): an "
+                   "exp or a division that overflows for extreme net inputs, harmless where the "
+                   "results agree; this form does not warn: {formula}").format(
+            warned=result.warned, warnings=named, formula=_(STABLE[result.activation]))
     return _("agrees with {oracle} on {networks} networks ({head}); largest relative error "
              "where it agrees {error:.2g} (tolerance {rtol:g}){warned}").format(
         oracle=_oracle(result), networks=result.networks, head=_head(result),
@@ -98,6 +105,26 @@ def _read_as(conv: Any) -> str:
     if conv.loss == "mean":
         notes.append(_("times m, from your mean loss"))
     return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _outside_lines(out: Any) -> list[str]:
+    """Why the difference is wrong math and not rounding: the envelope it is outside."""
+    w = out.within
+    if w is None:
+        return []
+    if w.ratio == float("inf"):
+        return ["  " + _("Not rounding: {symbol}[{layer}] is NaN or ±inf where no correct "
+                         "formula is, in {precision}.").format(symbol=w.symbol, layer=w.layer,
+                                                               precision=w.precision)]
+    what = (_("what {form} loses there").format(form=w.form) if w.form is not None else
+            _("what any correct formula's rounding loses there"))
+    precision = (w.precision if w.precision == "float64" or w.float32 else
+                 _("float32, as its results here are all float32 numbers"))
+    return ["  " + _("Not rounding: {symbol}[{layer}] is off by {error:.3g} of its condition "
+                     "scale, {ratio:.3g} × this network's rounding envelope ({bound:.3g}, {what} "
+                     "in {precision}): wrong math.").format(
+        symbol=w.symbol, layer=w.layer, error=w.error, ratio=w.ratio, bound=w.bound, what=what,
+        precision=precision)]
 
 
 def format_result(result: Any) -> str:
@@ -156,9 +183,9 @@ def format_result(result: Any) -> str:
         lines.append(_("{message}. The first layer that differs, going back from the output as "
                        "backprop does, is {symbol}[{layer}]; its worst entry:").format(
             message=fail.message, symbol=fail.mismatch.symbol, layer=fail.mismatch.layer))
-        lines.append("  " + _("{entry}  (tolerance {rtol:g}; wrong math above {wrong:g} where "
-                              "every net input |z| ≤ {tame:g})").format(
-            entry=fail.mismatch, rtol=rtol, wrong=WRONG_RTOL, tame=TAME_NET_INPUT))
+        lines.append("  " + _("{entry}  (tolerance {rtol:g})").format(entry=fail.mismatch,
+                                                                      rtol=rtol))
+        lines += _outside_lines(out)
         if out.compared_from > 1:
             lines.append("  " + _("(ΔW[1..{last}] not compared: a relu input there is at its "
                                   "kink, where g′ is a convention)").format(
@@ -172,7 +199,7 @@ def format_result(result: Any) -> str:
         lines.append(_("Diagnosis: not one of the known patterns."))
     if result.convention.hidden_error == "lecture":
         lines.append(_("Note: the lecture's rule E[l] = W[l+1]ᵀE[l+1] is not the gradient: it "
-                       "drops g′(Z[l+1]) (see the docs: the hidden-error finding)."))
+                       "drops g′(Z[l+1]) (docs/hidden-error.md, the hidden-error finding)."))
     if result.hint is not None:
         lines.append(str(result.hint))
     return "\n".join(lines)

@@ -109,7 +109,7 @@ def condition_scale(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike,
     weights: L arrays (n_l, n_{l−1}); X: (n_0, m); Y: (n_L, m); activations: L built-in names
     (or custom pairs, see docs/numerics.md); dtype: the dtype the kernel computed in (sets the
     underflow floor); biases: None or L arrays (n_l, 1); floor: another absolute term for every
-    intermediate magnitude than the underflow floor of ``dtype`` (``check`` uses ``WRONG_FLOOR``).
+    intermediate magnitude than the underflow floor of ``dtype``.
     Returns the list of scales of ΔW[1..L], or with biases ``GradientsWithBiases(dW, db)`` of
     the scales of ΔW[l] and Δb[l].
     """

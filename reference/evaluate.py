@@ -1,6 +1,7 @@
 """One network: call the user's function under its convention, compare with the expected
-gradient, and say how serious a difference is (``Outcome.severity``: "ok", "caveat", "wrong";
-the rules are in ``reference.check``'s module doc and ``reference.tolerances``)."""
+gradient, and say how serious a difference is (``Outcome.severity``: "ok" within the strict
+tolerance, "caveat" within the network's rounding envelope (``reference.envelope``), "wrong"
+otherwise; the rules are in ``reference.check``'s module doc)."""
 
 from __future__ import annotations
 
@@ -16,23 +17,37 @@ from manual_backprop.i18n import ngettext
 
 from .calling import Call, Failure, Interpreted, call, interpret
 from .conventions import Convention
+from .envelope import envelope, scales, variants, working_precision
 from .jax_oracle import gradients
 from .strategies import Network
-from .tolerances import (
-    RTOL,
-    TAME_NET_INPUT,
-    WRONG_FLOOR,
-    WRONG_RTOL,
-    condition_scale,
-    kink_ambiguous_layers,
-    worst_mismatch,
-)
+from .tolerances import RTOL, condition_scale, kink_ambiguous_layers, worst_mismatch
 
-__all__ = ["Outcome", "evaluate", "expected"]
+__all__ = ["Outcome", "Within", "evaluate", "expected"]
 
 F64 = NDArray[np.float64]
 _STRICT = RTOL[np.dtype(np.float64)]
 _ARITHMETIC = {"OverflowError", "FloatingPointError", "ZeroDivisionError"}
+_EPS = {np.dtype(np.float64): float(np.finfo(np.float64).eps),
+        np.dtype(np.float32): float(np.finfo(np.float32).eps)}
+
+
+@dataclass(frozen=True)
+class Within:
+    """How a difference compares with the network's rounding envelope, at the entry where the
+    ratio error / envelope is largest: ``ratio`` (≤ 1: rounding; inf: a NaN/±inf where no
+    correct formula has one), the entry's error and envelope divided by its condition scale,
+    the correct form whose loss set the envelope there (None: the precision's own rounding),
+    the working precision ("float64" or "float32", ``reference.envelope.working_precision``)
+    and whether the results are evidence of float32 work."""
+
+    ratio: float
+    error: float = 0.0
+    bound: float = 0.0
+    form: str | None = None
+    precision: str = "float64"
+    layer: int = 0
+    symbol: str = "ΔW"
+    float32: bool = False          # evidence that the function works in float32
 
 
 @dataclass
@@ -48,16 +63,12 @@ class Outcome:
     expected: list[F64] | None = None
     expected_db: list[F64] | None = None
     error: float = 0.0                         # largest relative error over compared layers
-    wrong_error: float = 0.0                   # the same with the floor WRONG_FLOOR
+    within: Within | None = None               # against the envelope, when error > RTOL
     compared_from: int = 1                     # layers compared_from..L were compared
     net_input: float = 0.0                     # the net input Z[l] of largest magnitude
     modified: list[str] = field(default_factory=list)
     dtypes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def tame(self) -> bool:
-        return abs(self.net_input) <= TAME_NET_INPUT
 
 
 def _biases(net: Network) -> list[NDArray[np.floating]] | None:
@@ -101,15 +112,14 @@ def expected(net: Network, conv: Convention, oracle: str = "jax"
             None if db is None else [np.asarray(d, dtype=np.float64) for d in db])
 
 
-def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int,
-              floor: float | None = None) -> list[tuple[float, int, str, Any, Any, Any]]:
+def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int
+              ) -> list[tuple[float, int, str, Any, Any, Any]]:
     """Per compared layer: (largest relative error, l, "ΔW" or "Δb", got, expected, scale),
-    with the condition scale of float64 (or with the absolute term ``floor``)."""
+    with the condition scale of float64."""
     assert got.dW is not None and out.expected is not None and got.slack is not None
     L = len(net.weights)
     scale = condition_scale(net.weights, net.X, net.Y, net.activations, conv.hidden_error,
-                            np.float64, biases=_biases(net) if conv.biases else None,
-                            floor=floor)
+                            np.float64, biases=_biases(net) if conv.biases else None)
     sW, sb = (scale.dW, scale.db) if conv.biases else (scale, [])  # type: ignore[union-attr]
     pairs = [(got.dW[i], out.expected[i], sW[i], got.slack[i], i + 1, "ΔW") for i in range(L)]
     if got.db is not None and out.expected_db is not None:
@@ -128,10 +138,7 @@ def _relative(got: Interpreted, out: Outcome, net: Network, conv: Convention, k:
 def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted, k: int) -> None:
     out.compared_from = k + 1
     errors = _relative(got, out, net, conv, k)
-    out.error = out.wrong_error = max((r for r, *_ in errors), default=0.0)
-    if out.error > WRONG_RTOL:       # wrong math, or rounding at the level of an ulp of 1?
-        out.wrong_error = max((r for r, *_ in _relative(got, out, net, conv, k, WRONG_FLOOR)),
-                              default=0.0)
+    out.error = max((r for r, *_ in errors), default=0.0)
     bad = [x for x in errors if x[0] > _STRICT]
     if not bad:
         return
@@ -144,17 +151,65 @@ def _compare(out: Outcome, net: Network, conv: Convention, got: Interpreted, k: 
                           .format(names=names), w)
 
 
-def _severity(out: Outcome) -> str:
+def _plain(net: Network, conv: Convention) -> Network:
+    """``net`` with biases only if the convention has them."""
+    return net if conv.biases else replace(net, biases=None)
+
+
+def _within(got: Interpreted, out: Outcome, net: Network, conv: Convention, k: int) -> Within:
+    """The function's ΔW (and Δb) against the envelope, layers k+1..L: the largest ratio of its
+    difference (less an update's slack) to the envelope, and where it is. The precision's own
+    term RTOL · scale is tried first: a difference within it needs no variant."""
+    assert got.dW is not None and got.slack is not None
+    p, evidence = working_precision(got.raw or [], got.dtypes)
+    net = _plain(net, conv)
+    scale = scales(net, conv.hidden_error, p)
+    gots = [*got.dW, *(got.db or [])]
+    wants = [*(out.expected or []), *(out.expected_db or [])]
+    L, env = len(net.weights), None
+    diffs, finite = [], []
+    with np.errstate(invalid="ignore"):
+        for g, e, slack in zip(gots, wants, got.slack):
+            finite.append(np.isfinite(g))
+            diffs.append(np.where(finite[-1], np.maximum(
+                np.abs(g - e) - slack * _EPS[p] / _EPS[np.dtype(np.float64)], 0.0), 0.0))
+    if all(f.all() and np.all(d <= RTOL[p] * s) for f, d, s in zip(finite, diffs, scale)):
+        bounds = [RTOL[p] * s for s in scale]
+    else:
+        env = envelope(net, wants, conv.hidden_error, p, scale)
+        bounds = env.bound
+    worst = Within(0.0, precision=str(p), float32=evidence)
+    for i, (d, f, bound, s) in enumerate(zip(diffs, finite, bounds, scale)):
+        l, symbol = i % L + 1, "ΔW" if i < L else "Δb"
+        if l <= k:
+            continue
+        if env is not None and not np.all(f | env.nonfinite[i]):
+            return Within(float("inf"), precision=str(p), layer=l, symbol=symbol,
+                          float32=evidence)
+        ratio = np.divide(d, bound, out=np.zeros_like(d), where=d != 0)
+        j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        if ratio[j] > worst.ratio:
+            worst = Within(float(ratio[j]), float(d[j] / s[j]), float(bound[j] / s[j]),
+                           None if env is None else env.name(i, j), str(p), l, symbol, evidence)
+    return worst
+
+
+def _severity(out: Outcome, net: Network, conv: Convention, got: Interpreted | None) -> str:
     f = out.failure
     if f is None:
         return "ok"
     if f.kind in ("returned", "shape", "modified"):
         return "wrong"
-    if f.kind == "raised":
-        return "caveat" if not out.tame and f.exception in _ARITHMETIC else "wrong"
-    if f.kind == "nan":
-        return "wrong" if out.tame else "caveat"
-    return "wrong" if out.tame and out.wrong_error > WRONG_RTOL else "caveat"
+    if f.kind == "raised":                         # rounding only where a correct form overflows
+        if f.exception not in _ARITHMETIC:
+            return "wrong"
+        overflows = any(v.overflowed for v in variants(_plain(net, conv), conv.hidden_error,
+                                                       np.float64))
+        out.within = Within(1.0 if overflows else float("inf"))
+        return "caveat" if overflows else "wrong"
+    assert got is not None                         # "mismatch" or "nan": measured
+    out.within = _within(got, out, net, conv, out.compared_from - 1)
+    return "caveat" if out.within.ratio <= 1 else "wrong"
 
 
 def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = None,
@@ -177,9 +232,11 @@ def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = Non
         Z = _net_inputs(net)
         cache[key] = (_extreme(Z), _kink_layer(net, Z), expected(net, conv, oracle))
     out.net_input, kink, (out.expected, out.expected_db) = cache[key]
+    got = None
     if c.failure is None:
         got = interpret(c, net, conv)
         out.raw, out.dtypes, out.failure = got.raw, got.dtypes, got.failure
+        out.compared_from = kink + 1
         if got.failure is None:
             out.got, out.got_db = got.dW, got.db
             _compare(out, net, conv, got, kink)
@@ -189,5 +246,5 @@ def evaluate(fn: Callable[..., Any], net: Network, conv: Convention | None = Non
             "network)",
             "Your function changed its arguments {names} in place (its ΔW were right on this "
             "network)", len(out.modified)).format(names=", ".join(out.modified)))
-    out.severity = _severity(out)
+    out.severity = _severity(out, net, conv, got)
     return out

@@ -137,10 +137,12 @@ def _estimated_alpha(fn: Callable[..., Any], net: Network, cand: Convention) -> 
 
 
 def find_hint(fn: Callable[..., Any], activation: str, conv: Convention, failing: Network,
-              seed: int) -> Hint | None:
+              seed: int, computed: bool = False) -> Hint | None:
     """The first convention (``candidates`` order) under which ``fn`` is not wrong on
     ``failing`` (where it suits) and on ``MORE_NETWORKS`` more tame networks; None if none
-    fits (or the search ran past ``DEADLINE`` seconds)."""
+    fits (or the search ran past ``DEADLINE`` seconds). ``computed``: ``fn`` returned values of
+    the right shapes on ``failing`` (wrong ones), so it handles that depth, and a convention
+    that fixes another depth ("it handles L = 2 layers only") is no explanation."""
     start = time.perf_counter()
     pools: dict[tuple[int | None, bool], list[Network]] = {}
     calls: dict[tuple[int, str, bool, bool, float], Call] = {}
@@ -156,6 +158,9 @@ def find_hint(fn: Callable[..., Any], activation: str, conv: Convention, failing
     for cand in candidates(fn, conv):
         if time.perf_counter() - start > DEADLINE:
             return None
+        if (computed and conv.layers is None and cand.layers is not None
+                and cand.layers != len(failing.weights)):
+            continue
         pool_key = (cand.layers, cand.biases)
         if pool_key not in pools:
             pools[pool_key] = _tame_networks(activation, cand.layers, cand.biases, seed,
