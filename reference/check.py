@@ -263,9 +263,9 @@ def _verified_hint(fn: Backprop, activation: str, conv: Convention, net: Network
         return None
     rerun = _search(fn, activation, hint.convention, max_examples, seed)
     agrees = rerun.network is None and not rerun.flaky
-    if hint.agrees:
-        return replace(hint, networks=rerun.tried) if agrees else None
-    return replace(hint, networks=rerun.tried, agrees=agrees)
+    if agrees:
+        return replace(hint, networks=rerun.tried, agrees=True)
+    return None if hint.agrees else hint        # a depth: it runs there, and is wrong there
 
 
 def _diagnose(fn: Backprop, net: Network, outcome: Outcome | None, conv: Convention

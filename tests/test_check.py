@@ -295,7 +295,7 @@ def test_cli_a_function_that_cannot_take_the_arguments_is_a_usage_error(
     assert main([f"{path}:backprop"]) == 1                  # it runs at L = 2, wrong there
     assert main([f"{path}:backprop"]) == 1
     captured = capsys.readouterr()
-    assert "Hint: it runs only if it handles L = 2 layers (checked on 400 networks), and it is " \
+    assert "Hint: it runs only if it handles L = 2 layers (checked on 20 networks), and it is " \
            "wrong there too: rerun with --layers 2 to see where" in captured.out
 
 
