@@ -227,9 +227,9 @@ def envelope(net: Network, expected: Sequence[NDArray[np.float64]], hidden_error
     condition scales of ``precision`` in the same order, if already computed."""
     p = np.dtype(precision)
     runs = variants(net, hidden_error, p)
-    scales = list(scale) if scale is not None else scales(net, hidden_error, p)
+    per_entry = list(scale) if scale is not None else scales(net, hidden_error, p)
     bound, nonfinite, spread, form = [], [], [], []
-    for i, (J, s) in enumerate(zip(expected, scales)):
+    for i, (J, s) in enumerate(zip(expected, per_entry)):
         devs = np.stack([[*v.dW, *(v.db or [])][i] for v in runs]) - J
         bad = ~np.isfinite(devs)
         dev = np.where(bad, 0.0, np.abs(np.where(bad, 0.0, devs)))
