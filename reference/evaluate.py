@@ -89,6 +89,8 @@ def _extreme(Z: list[NDArray[np.floating]]) -> float:
 
 def _kink_layer(net: Network, Z: list[NDArray[np.floating]]) -> int:
     """The last relu/leaky_relu layer with a net input at (or within rounding of) the kink."""
+    if not any(a in ("relu", "leaky_relu") for a in net.activations):
+        return 0                                  # no kink: not worth a forward pass
     k = max(kink_ambiguous_layers(net.weights, net.X, net.activations, np.float64,
                                   biases=_biases(net)), default=0)
     if net.activations[0] in ("relu", "leaky_relu"):

@@ -190,15 +190,30 @@ def _enable_compilation_cache() -> Callable[[Callable[..., Any]], Callable[..., 
         Path(base) / "manual-backprop" / "jax")
 
     def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
+        compiled: set[tuple[Any, ...]] = set()      # shapes already compiled in this process
+
         def call(*args: Any) -> Any:
+            shapes = _shapes(args)
+            if shapes in compiled:                  # jit's own cache: no disk, no settings
+                return fn(*args)
             with cache_dir_state(cache_dir), min_time_state(0.0), warnings.catch_warnings():
                 # an entry another process is still writing, or an unwritable directory:
                 # jax warns and compiles as if there were no cache, which is all we want
                 warnings.filterwarnings("ignore", message="Error (reading|writing) persistent")
-                return fn(*args)
+                out = fn(*args)
+            compiled.add(shapes)
+            return out
         return call
 
     return cached
+
+
+def _shapes(args: Any) -> tuple[Any, ...]:
+    """The shapes of a call's arrays (tuples and None kept as structure): what jit compiles
+    for."""
+    if isinstance(args, (tuple, list)):
+        return tuple(_shapes(a) for a in args)
+    return getattr(args, "shape", args if args is None else type(args))
 
 
 _with_compilation_cache = _enable_compilation_cache()
@@ -247,8 +262,9 @@ def _padded_args(weights: Sequence[ArrayLike], X: ArrayLike, Y: ArrayLike, activ
     ones = _pad(np.ones((1, X_.shape[1])), 1, mb)
     resolved = _resolve(activation, len(Ws))
     custom = tuple(dict.fromkeys(a for a in resolved if not isinstance(a, str)))
-    act = jnp.asarray([_NAMES.index(a) if isinstance(a, str) else len(_NAMES) + custom.index(a)
-                       for a in resolved] + [_NAMES.index("identity")] * pass_through)
+    act = np.asarray([_NAMES.index(a) if isinstance(a, str) else len(_NAMES) + custom.index(a)
+                      for a in resolved] + [_NAMES.index("identity")] * pass_through,
+                     dtype=np.int64)         # numpy, not jnp: jnp.asarray of a list costs ~0.3 ms
     grad_fn, loss_fn = _compiled(custom)
     args = (Wp, bp, _pad(X_, B[0], mb), _pad(Y_, B[-1], mb), mask, ones, act, L)
     return Ws, bs, args, grad_fn, loss_fn

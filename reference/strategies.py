@@ -11,6 +11,7 @@ both dtypes and every activation mix; weights and inputs lie in [−4, 4], so ne
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -68,6 +69,14 @@ def _elements(dtype: np.dtype, bound: float) -> st.SearchStrategy[float]:
     return st.floats(-bound, bound, width=width, allow_subnormal=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def _arrays(dtype: np.dtype, shape: tuple[int, int], bound: float
+            ) -> st.SearchStrategy[NDArray[np.floating]]:
+    """``hnp.arrays`` of ``shape`` with entries in [−bound, bound], made once per shape: a new
+    strategy object is validated on its first draw, which cost about a fifth of a check."""
+    return hnp.arrays(dtype, shape, elements=_elements(dtype, bound))
+
+
 @st.composite
 def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: int = 8,
              max_batch: int = 8, dtypes: tuple[np.dtype, ...] = DTYPES,
@@ -90,10 +99,9 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
     L = draw(st.integers(min_depth, max_depth))
     n = draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1))
     m = draw(st.integers(1, max_batch))
-    weights = [draw(hnp.arrays(dtype, (n[l + 1], n[l]), elements=_elements(dtype, weight_bound)))
-               for l in range(L)]
-    X = draw(hnp.arrays(dtype, (n[0], m), elements=_elements(dtype, input_bound)))
-    Y = draw(hnp.arrays(dtype, (n[L], m), elements=_elements(dtype, target_bound)))
+    weights = [draw(_arrays(dtype, (n[l + 1], n[l]), weight_bound)) for l in range(L)]
+    X = draw(_arrays(dtype, (n[0], m), input_bound))
+    Y = draw(_arrays(dtype, (n[L], m), target_bound))
     if mixed:
         names = [draw(st.sampled_from(activations)) for _ in range(L)]
     else:
@@ -102,8 +110,7 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
         names = names[:1] + [draw(st.sampled_from(last_activations)) for _ in range(L - 1)]
     bs = None
     if biases or (biases is None and draw(st.booleans())):
-        bs = [draw(hnp.arrays(dtype, (n[l + 1], 1), elements=_elements(dtype, bias_bound)))
-              for l in range(L)]
+        bs = [draw(_arrays(dtype, (n[l + 1], 1), bias_bound)) for l in range(L)]
     return Network(weights, X, Y, names, np.dtype(dtype), bs)
 
 
