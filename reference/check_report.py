@@ -112,6 +112,9 @@ def _outside_lines(out: Any) -> list[str]:
     w = out.within
     if w is None:
         return []
+    if out.failure is not None and out.failure.kind == "raised":
+        return [_("Not rounding: {exception} on a network where no correct formula overflows."
+                  ).format(exception=out.failure.exception)]
     if w.ratio == float("inf"):
         return ["  " + _("Not rounding: {symbol}[{layer}] is NaN or ±inf where no correct "
                          "formula is, in {precision}.").format(symbol=w.symbol, layer=w.layer,
@@ -192,6 +195,7 @@ def format_result(result: Any) -> str:
                 last=out.compared_from - 1))
     else:
         lines.append(f"{fail.message}.")
+        lines += _outside_lines(out)
     if result.diagnosis:
         lines.append(_("Diagnosis:"))
         lines += [f"  - {d}" for d in result.diagnosis]

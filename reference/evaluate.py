@@ -205,10 +205,11 @@ def _severity(out: Outcome, net: Network, conv: Convention, got: Interpreted | N
     if f.kind == "raised":                         # rounding only where a correct form overflows
         if f.exception not in _ARITHMETIC:
             return "wrong"
-        overflows = any(v.overflowed for v in variants(_plain(net, conv), conv.hidden_error,
-                                                       np.float64))
-        out.within = Within(1.0 if overflows else float("inf"))
-        return "caveat" if overflows else "wrong"
+        if any(v.overflowed for v in variants(_plain(net, conv), conv.hidden_error,
+                                              np.float64)):
+            return "caveat"                        # no value to hold to the envelope
+        out.within = Within(float("inf"))
+        return "wrong"
     assert got is not None                         # "mismatch" or "nan": measured
     out.within = _within(got, out, net, conv, out.compared_from - 1)
     return "caveat" if out.within.ratio <= 1 else "wrong"
