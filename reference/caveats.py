@@ -129,7 +129,7 @@ class CaveatLog:
                          "1e-10 (at most {worst:.2g}, {kept:.0f} significant digits kept); "
                          "{inputs}").format(n=len(rounding), worst=worst, kept=digits(worst),
                                             inputs=_inputs(rounding)))
-            out.append(_envelope_text(rounding))
+            out += _envelope_text(rounding)
         if nonfinite:
             out.append(_("NaN, ±inf or an overflow: on {n} of the networks tried; {inputs}")
                        .format(n=len(nonfinite), inputs=_inputs(nonfinite)))
@@ -143,11 +143,12 @@ class CaveatLog:
         return out
 
 
-def _envelope_text(caveats: list[Caveat]) -> str:
-    """The caveat closest to its envelope: its error, the envelope, and what set it."""
+def _envelope_text(caveats: list[Caveat]) -> list[str]:
+    """The caveat closest to its envelope: its error, the envelope, and what set it (nothing
+    for caveats recorded without one)."""
     known = [c for c in caveats if c.within is not None]
     if not known:
-        return _("every one within the rounding envelope of its network")
+        return []
     c = max(known, key=lambda c: c.within.ratio if c.within else 0.0)
     w = c.within
     assert w is not None
@@ -157,10 +158,10 @@ def _envelope_text(caveats: list[Caveat]) -> str:
     else:
         what = _("what {form} loses in {precision} at z = {z:.4g}").format(
             form=w.form, precision=w.precision, z=c.net_input)
-    return _("each within the rounding envelope of its network, what correct formulas lose "
-             "there; the closest: {symbol}[{layer}] off by {error:.2g} ≤ {bound:.2g} (both "
-             "relative to the condition scale), {what}").format(
-        symbol=w.symbol, layer=w.layer, error=w.error, bound=w.bound, what=what)
+    return [_("each within the rounding envelope of its network, what correct formulas lose "
+              "there; the closest: {symbol}[{layer}] off by {error:.2g} ≤ {bound:.2g} (both "
+              "relative to the condition scale), {what}").format(
+        symbol=w.symbol, layer=w.layer, error=w.error, bound=w.bound, what=what)]
 
 
 def _inputs(caveats: list[Caveat]) -> str:

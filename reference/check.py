@@ -218,6 +218,9 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
                          flaky=found.flaky, warned=found.warned,
                          warnings=sorted(found.warnings), caveats=found.caveats)
     if result.network is not None and not result.flaky:
+        twice = [evaluate(fn, result.network, conv) for _ in range(2)]
+        result.flaky = any(o.severity != "wrong" for o in twice) or not _same(*twice)
+    if result.network is not None and not result.flaky:
         result.network = reduce(result.network,
                                 lambda n: evaluate(fn, n, conv).severity == "wrong",
                                 fixed_depth=conv.layers is not None)
@@ -246,6 +249,16 @@ def check_backprop(fn: Backprop, activation: str = "sigmoid", *,
                                                and not strict)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _same(a: Outcome, b: Outcome) -> bool:
+    """The same result twice: the same failure and the same arrays (NaN equal to NaN)."""
+    arrays = [(x, y) for x, y in ((a.raw, b.raw), (a.got, b.got))
+              if x is not None or y is not None]
+    return ((a.failure and a.failure.message) == (b.failure and b.failure.message)
+            and all(x is not None and y is not None and len(x) == len(y)
+                    and all(np.array_equal(p, q, equal_nan=True) for p, q in zip(x, y))
+                    for x, y in arrays))
 
 
 def _verified_hint(fn: Backprop, activation: str, conv: Convention, net: Network,

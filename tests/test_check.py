@@ -144,13 +144,13 @@ def test_json_gives_the_failing_network_and_its_worst_entry_as_data(
     """A grading script needs no prose: the failure, the worst entry and the minimal network
     (the lecture's layout) are fields; they are null when the function agrees."""
     out = json.loads(_command(["check", BUG, "--json"], 1, capsys))
-    assert out["failure"]["kind"] == "mismatch" and out["worst_entry"]["parameter"] == "ΔW[2]"
+    assert out["failure"]["kind"] == "mismatch" and out["worst_entry"]["parameter"] == "ΔW[1]"
     worst = out["worst_entry"]
     assert worst["got"] == -worst["expected"] != 0 and worst["relative_error"] > 1e-3
     assert worst["relative_error"] == pytest.approx(
         abs(worst["got"] - worst["expected"]) / worst["scale"], rel=1e-15)
     net = out["network"]
-    assert [np.shape(W) for W in net["weights"]] == [(1, 1), (1, 1)] and net["biases"] is None
+    assert [np.shape(W) for W in net["weights"]] == [(1, 1)] and net["biases"] is None
     assert np.shape(net["X"]) == (1, 1) and np.shape(net["Y"]) == (1, 1)
     good = json.loads(_command(["check", GOOD, "--json", "--max-examples", "20",
                                 "--activation", "tanh"], 0, capsys))
@@ -541,14 +541,17 @@ def test_a_report_is_in_the_language_current_when_it_is_printed() -> None:
     assert "Diagnosis:\n  - sign flipped: you return" in english
     assert str(result) == english and result._repr_markdown_() == markdown
     assert _korean(korean) and "진단:\n  - 부호가 반대입니다: " in korean
-    assert ("1층의 노드 j에서 2층의 노드 k로 가는 가중치 w_jk): 기대값 0.0625, 실제 값 -0.0625, "
-            "상대 오차 0.667 = |실제 값 − 기대값| / 0.188 (이 원소의 조건 척도)  (허용 오차 1e-10."
+    assert ("0층의 노드 j에서 1층의 노드 k로 가는 가중치 w_jk): 기대값 0.125, 실제 값 -0.125, "
+            "상대 오차 0.667 = |실제 값 − 기대값| / 0.375 (이 원소의 조건 척도)  (허용 오차 1e-10)"
             in korean)
+    assert ("반올림이 아닙니다: ΔW[1]의 차이는 조건 척도의 0.667로, 이 신경망의 반올림 한계(0.0001, "
+            "맞는 수식이라면 어느 것이든 반올림으로 여기서 잃는 만큼, 정밀도 float32(여기서 결과가 "
+            "모두 float32 수이므로))의 6.67e+03배입니다: 수식이 틀렸습니다." in korean)
     assert _korean(korean_md) and korean_md.startswith("**실패**: jax.grad의 결과와 다릅니다")
     assert "**진단**:\n- 부호가 반대입니다" in korean_md
     assert "| 작성한 함수의 ΔW[1] | j=0" in korean_md
-    assert "최소 반례 신경망: L = 2, 층별 노드 수 1-1-1, 샘플 m = 1개" in korean_md
-    assert "| 기대값 ΔW[2] | j=0" in korean_md
+    assert "최소 반례 신경망: L = 1, 층별 노드 수 1-1, 샘플 m = 1개" in korean_md
+    assert "| 기대값 ΔW[1] | j=0" in korean_md
     assert [d.key for d in result.diagnosis] == ["sign"]
     assert result.diagnosis[0].text == str(result.diagnosis[0])      # English by default
 
