@@ -83,11 +83,15 @@ _ALIASES = {"id": "student_id", "idnumber": "student_id", "student": "name",
             "emailaddress": "email"}
 
 
-def score(row: Row, points: float) -> float:
-    """``points`` for a passing verdict (``Row.passed``), else 0."""
+def _check_points(points: float) -> None:
     if (isinstance(points, bool) or not isinstance(points, (int, float))
             or not math.isfinite(points) or points <= 0):
         raise ValueError(f"`points` must be a finite number > 0, got {points!r}")
+
+
+def score(row: Row, points: float) -> float:
+    """``points`` for a passing verdict (``Row.passed``), else 0."""
+    _check_points(points)
     return float(points) if row.passed else 0.0
 
 
@@ -205,13 +209,13 @@ def read_roster(path: Path) -> Roster:
                 raise ValueError(_("{path}: line {line}: {submission!r} has no student_id")
                                  .format(path=path, line=line, submission=values["submission"]))
             for field in ("submission", "student_id"):
-                key = (field, values[field])
-                if key in seen:
+                given = (field, values[field])
+                if given in seen:
                     raise ValueError(_("{path}: line {line}: {field} {value!r} is already on "
                                        "line {first}").format(path=path, line=line, field=field,
                                                               value=values[field],
-                                                              first=seen[key]))
-                seen[key] = line
+                                                              first=seen[given]))
+                seen[given] = line
             students.append(Student(**values, line=line))
     return Roster(path, tuple(students))
 
@@ -257,7 +261,7 @@ def write_canvas(rows: Sequence[Row], roster: Roster, path: Path, *, assignment:
     """The Canvas gradebook import file: CANVAS_COLUMNS, the assignment's column, a
     ``Points Possible`` row, then one row per submission in the order of ``rows``."""
     _check_assignment(assignment)
-    score(Row("-", "", "agrees"), points)              # checks points
+    _check_points(points)
     pairs = roster.match(rows)
     with _open(path, excel) as f:
         writer = csv.writer(f)
@@ -273,7 +277,7 @@ def write_moodle(rows: Sequence[Row], roster: Roster, path: Path, *, assignment:
     """The Moodle grade import file: ``ID number``, ``Email address`` (if the roster has
     emails), the assignment's grade, ``Feedback``; one row per submission."""
     _check_assignment(assignment)
-    score(Row("-", "", "agrees"), points)
+    _check_points(points)
     pairs = roster.match(rows)
     emails = roster.has_emails
     with _open(path, excel) as f:
