@@ -32,7 +32,8 @@ from pathlib import Path
 from ..i18n import _
 from .records import Row, Verdict
 
-__all__ = ["PROBLEMS", "SUFFIXES", "Found", "defines", "discover", "problem_row"]
+__all__ = ["PROBLEMS", "SUFFIXES", "Found", "choose_in_folder", "defines", "discover",
+           "problem_row"]
 
 SUFFIXES = (".py", ".ipynb")
 PROBLEMS = ("no_file", "several_files")
@@ -84,7 +85,9 @@ def defines(path: Path, function: str) -> bool:
     return re.search(pattern, text, re.M) is not None
 
 
-def _student(folder: Path, function: str | None) -> Found:
+def choose_in_folder(folder: Path, function: str | None) -> Found:
+    """The submission in a student's ``folder`` (its files at any depth): the only one, or
+    the only one that defines ``function``; else a ``Found`` with a problem."""
     files = list(_files(folder))
     if len(files) == 1:
         return Found(folder.name, folder.name, files[0])
@@ -114,7 +117,7 @@ def discover(paths: Sequence[Path], function: str | None = None) -> list[Found]:
                 if _hidden(entry.name):
                     continue
                 if entry.is_dir():
-                    found.append((_student(entry, function), entry))
+                    found.append((choose_in_folder(entry, function), entry))
                 elif entry.is_file() and entry.suffix in SUFFIXES:
                     found.append((Found(entry.name, "", entry), entry))
         else:
