@@ -5,6 +5,7 @@ submission; folders without a submission or with several; and ``--forbid-imports
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import re
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from manual_backprop.grading.discovery import Found, defines, discover, problem_row
+from manual_backprop.grading.discovery import Found, defines, discover, job_of, problem_row
 from manual_backprop.grading.forbid import (
     ForbiddenImport,
     ImportBlocker,
     forbidden_message,
     parse_forbidden,
 )
-from manual_backprop.grading.records import Verdict
+from manual_backprop.grading.records import Job, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEF = "import numpy as np\n\ndef backprop(weights, X, Y):\n    return weights\n"
@@ -189,3 +190,24 @@ def test_forbidden_values_and_message() -> None:
         ImportBlocker(["jax torch"])
     assert forbidden_message("jax") == ("imports jax, which this assignment forbids "
                                         "(--forbid-imports)")
+
+
+def test_a_student_folder_takes_its_helpers_along(tmp_path: Path) -> None:
+    folder = tmp_path / "class" / "bob"
+    helper = _write(folder / "helpers.py", "def sigmoid(z):\n    return z\n")
+    _write(folder / "main.py", "from helpers import sigmoid\nbackprop = lambda w, X, Y: w\n")
+    loose = _write(tmp_path / "class" / "alice.py")
+    found = discover([tmp_path / "class"], "backprop")
+    alice, bob = found
+    job = job_of(bob, "backprop", ("--max-examples", "50"))
+    assert (job.name, job.student, job.filename) == ("bob", "bob", "main.py")
+    assert job.extra == (("helpers.py", helper.read_bytes()),)
+    assert job_of(alice, "backprop").extra == ()             # the others' files stay apart
+    assert job_of(alice, "backprop").digest == hashlib.sha256(loose.read_bytes()).hexdigest()
+    before = job.digest
+    helper.write_text("def sigmoid(z):\n    return -z\n")
+    assert job_of(bob, "backprop").digest != before         # a changed helper: graded again
+    with pytest.raises(ValueError, match="`found` has no file to grade"):
+        job_of(Found("carol", "carol", None, "no_file"), "backprop")
+    with pytest.raises(ValueError, match="`extra` paths must be relative"):
+        Job("x", "x", "x.py", b"", "backprop", (), (("../y.py", b""),))

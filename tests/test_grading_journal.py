@@ -143,9 +143,11 @@ def test_rows_come_back_in_the_order_of_the_jobs(tmp_path: Path) -> None:
     jobs = [_job(f"{c}.py", c) for c in "cab"]
     with Journal(tmp_path, SETTINGS) as journal:
         assert journal.resume_line(jobs) is None
-        for job in reversed(jobs):
+        journal.record(jobs[2], _row(jobs[2]))
+        assert (journal.done(jobs), journal.todo(jobs)) == (jobs[2:], jobs[:2])
+        for job in reversed(jobs[:2]):
             journal.record(job, _row(job))
-        assert journal.todo(jobs) == []
+        assert (journal.done(jobs), journal.todo(jobs)) == (jobs, [])
     with Journal(tmp_path, SETTINGS) as journal:
         assert [r.submission for r in journal.rows(jobs)] == ["c.py", "a.py", "b.py"]
 

@@ -30,9 +30,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..i18n import _
-from .records import Row, Verdict
+from .records import Job, Row, Verdict
 
-__all__ = ["PROBLEMS", "SUFFIXES", "Found", "choose_in_folder", "defines", "discover",
+__all__ = ["PROBLEMS", "SUFFIXES", "Found", "choose_in_folder", "defines", "discover", "job_of",
            "problem_row"]
 
 SUFFIXES = (".py", ".ipynb")
@@ -137,3 +137,19 @@ def problem_row(found: Found) -> Row:
               "{files}").format(folder=found.name, files=shown))
     return Row(found.name, found.student, Verdict.ERROR, (found.problem,), (text,),
                report=f"{found.name}: {text}")
+
+
+def job_of(found: Found, function: str, options: tuple[str, ...] = ()) -> Job:
+    """The job of a submission ``discover`` found (ValueError for one with a problem). A
+    submission in a student's folder takes along the other ``.py`` files of its own directory
+    (its helper modules, which the check finds beside it); a file that is not in a student
+    folder takes nothing: the files beside it are other students'."""
+    if found.path is None:
+        raise ValueError(f"`found` has no file to grade: {found!r}")
+    extra: tuple[tuple[str, bytes], ...] = ()
+    if found.student:
+        extra = tuple((p.name, p.read_bytes()) for p in sorted(found.path.parent.iterdir())
+                      if p.is_file() and p.suffix == ".py" and p != found.path
+                      and not _hidden(p.name))
+    return Job(found.name, found.student, found.path.name, found.path.read_bytes(), function,
+               options, extra)

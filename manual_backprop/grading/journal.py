@@ -154,6 +154,10 @@ class Journal:
         """Whether ``job`` (this name, these bytes, these settings) has a row."""
         return (job.name, job.digest) in self._rows
 
+    def done(self, jobs: Iterable[Job]) -> list[Job]:
+        """The jobs that have a row, in their order."""
+        return [job for job in _unique(jobs) if self.has(job)]
+
     def todo(self, jobs: Iterable[Job]) -> list[Job]:
         """The jobs without a row, in their order: never graded, or graded for another
         version of their file."""

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 __all__ = ["PASSING", "Job", "Row", "Verdict"]
@@ -57,6 +57,8 @@ class Job:
         content: the file's bytes.
         function: the function to check in it.
         options: the check options, as on the command line (``("--max-examples", "50")``).
+        extra: the files beside it that it may import (a student folder's helper modules),
+            as (path relative to the submission's directory, bytes) pairs.
     """
 
     name: str
@@ -65,6 +67,7 @@ class Job:
     content: bytes = field(repr=False)
     function: str
     options: tuple[str, ...] = ()
+    extra: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         for key in ("name", "student", "filename", "function"):
@@ -78,11 +81,27 @@ class Job:
             raise ValueError(f"`filename` must end in .py or .ipynb, got {self.filename!r}")
         if not self.function.isidentifier():
             raise ValueError(f"`function` must be a Python name, got {self.function!r}")
+        for item in self.extra:
+            if (not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str)
+                    or not isinstance(item[1], bytes)):
+                raise TypeError(f"`extra` must hold (str, bytes) pairs, got {item!r:.80}")
+            where = PurePosixPath(item[0])
+            if where.is_absolute() or ".." in where.parts or not where.parts or (
+                    where.as_posix() == self.filename):
+                raise ValueError(f"`extra` paths must be relative, inside the submission's "
+                                 f"directory and not the submission, got {item[0]!r}")
 
     @property
     def digest(self) -> str:
-        """sha256 of the file's bytes, in hex: the job's identity in the journal."""
-        return hashlib.sha256(self.content).hexdigest()
+        """sha256 (hex) of the file's bytes, and of the ``extra`` files' paths and bytes when
+        there are any: the job's identity in the journal (a changed helper is a changed
+        job)."""
+        h = hashlib.sha256(self.content)
+        for name, data in sorted(self.extra):
+            for part in (name.encode("utf-8"), data):
+                h.update(len(part).to_bytes(8, "big"))
+                h.update(part)
+        return h.hexdigest()
 
     @classmethod
     def from_path(cls, path: Path, function: str, *, name: str | None = None,
