@@ -64,25 +64,29 @@ def _alive(pid: int) -> bool:
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs = _jobs(10, sleep=1.0)
+    jobs = _jobs(10, sleep=2.0)
     expected = _expected(jobs, tmp_path / "local")
-    started = tmp_path / "started"
+    started, ended = tmp_path / "started", tmp_path / "ended.log"
     started.mkdir()
-    monkeypatch.setenv("GRADING_STANDIN_STARTED", str(started))   # the workers inherit it
+    monkeypatch.setenv("GRADING_STANDIN_STARTED", str(started))   # the workers inherit them
+    monkeypatch.setenv("GRADING_STANDIN_LOG", str(ended))
     killed: list[tuple[str, int]] = []
 
-    def kill_the_first_worker_that_grades() -> None:
+    def kill_a_worker_that_grades() -> None:
         deadline = time.monotonic() + 120       # a bound so that a broken run cannot hang
-        while not _started(started) and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            done = ended.read_text().split() if ended.exists() else []
+            busy = [(n, pid) for n, pid in _started(started) if n not in done]
+            if busy:                            # started, not ended: its child sleeps 2 s
+                os.kill(busy[0][1], signal.SIGKILL)
+                killed.append(busy[0])
+                return
             time.sleep(0.01)
-        name, pid = _started(started)[0]        # its subprocess sleeps 1 s: mid-grade
-        os.kill(pid, signal.SIGKILL)
-        killed.append((name, pid))
 
     arrived: list[str] = []
     out = tmp_path / "run"
     with open_executor("local:2") as executor, Journal(out, SETTINGS) as journal:
-        killer = threading.Thread(target=kill_the_first_worker_that_grades)
+        killer = threading.Thread(target=kill_a_worker_that_grades)
         killer.start()
         rows = grade_all(jobs, standin_grade, executor, journal,
                          on_row=lambda job, row: arrived.append(job.name))
@@ -93,6 +97,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     lines = (out / JOURNAL_NAME).read_text("utf-8").splitlines()
     assert Counter(json.loads(line)["name"] for line in lines) == Counter(j.name for j in jobs)
     (victim, dead), = killed
+    assert ended.read_text().split().count(victim) == 1, "its killed grade never ended"
     runs = [pid for name, pid in _started(started) if name == victim]
     assert dead in runs and len(runs) >= 2, "the killed worker's job ran again elsewhere"
     assert any(pid != dead for pid in runs)
