@@ -26,6 +26,7 @@ from manual_backprop.grading.gradescope import (
     AutograderConfig,
     build_bundle,
     results,
+    run,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +143,8 @@ def test_run_autograder_on_a_simulated_autograder_tree(tmp_path: Path) -> None:
     nothing = _grade(root)
     assert nothing["extra_data"] == {"verdict": "error", "diagnosis": ["no_file"]}
     assert nothing["output"] == "no .py or .ipynb file in the folder submission"
+    (root / "submission").rmdir()
+    assert run(root)["extra_data"] == nothing["extra_data"]
 
 
 def test_strict_caveats_and_a_timeout_score_nothing() -> None:

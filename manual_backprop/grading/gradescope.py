@@ -49,7 +49,7 @@ from typing import Any
 
 from .. import __version__
 from ..i18n import _, use_language
-from .discovery import choose_in_folder, problem_row
+from .discovery import Found, choose_in_folder, problem_row
 from .records import PASSING, Verdict
 
 __all__ = ["PYTHON_VARIABLE", "REQUIREMENTS", "ROOT_VARIABLE", "VISIBILITIES",
@@ -253,7 +253,9 @@ def run(root: Path, python: str | None = None) -> dict[str, Any]:
         json.loads((root / "source" / "config.json").read_text("utf-8")))
     started = time.monotonic()
     with use_language(config.lang):
-        found = choose_in_folder(root / "submission", config.function)
+        submission = root / "submission"
+        found = (choose_in_folder(submission, config.function) if submission.is_dir()
+                 else Found(submission.name, submission.name, None, "no_file"))
         if found.path is None:
             row = problem_row(found)
             data = results(config, None, "\n".join(row.diagnosis_text), 0.0,
