@@ -1,7 +1,7 @@
 """Command line: ``manual-backprop [--json]`` (the verification report) and the subcommands
-``explain``, ``xor`` and ``check``, each in its own module with its own ``main(argv)``. Every
-command takes ``--lang ko|en``; ``main`` chooses the language before a command builds its
-parser (``args.language_of``), for that command only."""
+``explain``, ``xor``, ``check`` and ``autograder``, each in its own module with its own
+``main(argv)``. Every command takes ``--lang ko|en``; ``main`` chooses the language before a
+command builds its parser (``args.language_of``), for that command only."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "explain": "manual_backprop.cli.explain",   # the lecture's derivation replayed with numbers
     "xor": "manual_backprop.cli.xor",           # the XOR network of lecture 9-2, trained
     "check": "manual_backprop.cli.check",       # verify someone's own backprop function
+    "autograder": "manual_backprop.cli.autograder",  # a Gradescope autograder zip
 }
 
 

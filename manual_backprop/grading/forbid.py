@@ -1,0 +1,100 @@
+"""``--forbid-imports jax,torch,tensorflow,autograd``: a submission that imports one of them
+(or a submodule: ``jax.numpy``) is ``error``, with a message naming the import. For the
+sandbox, which loads the submission inside
+
+    with ImportBlocker(parse_forbidden("jax,torch")) as blocker:
+        ...load the submission, call its function...
+    blocker.attempts            # ["jax"]: the sandbox reports it, the judge gives ``error``
+
+The blocker is an import hook (a finder first on ``sys.meta_path``), so every way of importing
+counts: ``import``, ``from ... import``, ``__import__``, ``importlib.import_module``. A
+forbidden module that is already imported is hidden from ``sys.modules`` inside the block (and
+put back after), so it is imported anew and meets the hook. The attempt is recorded even when
+the submission catches the ``ImportError`` (``try: import torch except ImportError: ...``):
+importing it is what the rule forbids. What this does not stop is code that loads a module's
+files by path (``importlib.util.spec_from_file_location``): the rule is a homework's, and the
+sandbox's isolation is what keeps the judge safe.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from types import ModuleType, TracebackType
+
+from ..i18n import _
+
+__all__ = ["ForbiddenImport", "ImportBlocker", "forbidden_message", "parse_forbidden"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def parse_forbidden(text: str) -> frozenset[str]:
+    """``--forbid-imports``' value: module names separated by commas (``jax,torch``).
+    ValueError naming what it got for an empty list or a name that is not a module's."""
+    if not isinstance(text, str):
+        raise TypeError(f"`text` must be a str, got {type(text).__name__}")
+    names = [n.strip() for n in text.split(",")]
+    bad = [n for n in names if not _NAME.fullmatch(n)]
+    if not text.strip() or bad:
+        raise ValueError(_("--forbid-imports: expected module names separated by commas, such "
+                           "as jax,torch,tensorflow,autograd, got {text!r}").format(text=text))
+    return frozenset(names)
+
+
+def forbidden_message(module: str) -> str:
+    """The diagnosis, in prose, of a submission that imported ``module``."""
+    return _("imports {module}, which this assignment forbids (--forbid-imports)").format(
+        module=module)
+
+
+class ForbiddenImport(ImportError):
+    """The import of a module that ``--forbid-imports`` names (``.name`` is the module)."""
+
+
+def _forbids(names: frozenset[str], fullname: str) -> bool:
+    return any(fullname == n or fullname.startswith(n + ".") for n in names)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def __init__(self, blocker: ImportBlocker) -> None:
+        self.blocker = blocker
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if _forbids(self.blocker.names, fullname):
+            self.blocker.attempts.append(fullname)
+            raise ForbiddenImport(f"import of {fullname} is forbidden (--forbid-imports)",
+                                  name=fullname)
+        return None
+
+
+class ImportBlocker:
+    """Inside ``with ImportBlocker(names)``, importing a module of ``names`` (or a submodule)
+    raises ``ForbiddenImport`` and is recorded in ``attempts``."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(names)
+        bad = [n for n in self.names if not isinstance(n, str) or not _NAME.fullmatch(n)]
+        if bad:
+            raise ValueError(f"`names` must be module names, got {sorted(map(repr, bad))}")
+        self.attempts: list[str] = []
+        self._finder = _Finder(self)
+        self._hidden: dict[str, ModuleType] = {}
+
+    def __enter__(self) -> ImportBlocker:
+        self._hidden = {k: m for k, m in sys.modules.items() if _forbids(self.names, k)}
+        for key in self._hidden:
+            del sys.modules[key]
+        sys.meta_path.insert(0, self._finder)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._finder in sys.meta_path:
+            sys.meta_path.remove(self._finder)
+        sys.modules.update(self._hidden)
+        self._hidden = {}
