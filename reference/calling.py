@@ -145,9 +145,9 @@ def check_callable(fn: Callable[..., Any], conv: Convention) -> None:
                    name=name, signature=f"({', '.join(params)})", arguments=", ".join(names),
                    error=exc)]
     if separate and k >= 3:
-        weights = ", ".join(f"W[{l}]" for l in range(1, k - 1))
+        listed = ", ".join(f"W[{l}]" for l in range(1, k - 1))
         lines.append(_("if its arguments are {weights}, X, Y, check it with --layers {L}"
-                       ).format(weights=weights, L=k - 2))
+                       ).format(weights=listed, L=k - 2))
     raise CannotCall("; ".join(lines)) from None
 
 

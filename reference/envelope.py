@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,32 +41,32 @@ GPrime = Callable[[Array, Array], Array]          # g′ from (Z, A = g(Z))
 
 def _sigmoid(z: Array) -> Array:
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return np.asarray(np.where(z >= 0, 1 / (1 + e), e / (1 + e)))
 
 
 def _exp_ratio_sigmoid(z: Array) -> Array:
     e = np.exp(z)
-    return e / (1 + e)
+    return np.asarray(e / (1 + e))
 
 
 def _tanh_exp_ratio(z: Array) -> Array:
     p, q = np.exp(z), np.exp(-z)
-    return (p - q) / (p + q)
+    return np.asarray((p - q) / (p + q))
 
 
 def _tanh_exp2(z: Array) -> Array:
     e = np.exp(2 * z)
-    return (e - 1) / (e + 1)
+    return np.asarray((e - 1) / (e + 1))
 
 
 def _tanh_expm1(z: Array) -> Array:
     e = np.expm1(2 * z)
-    return e / (e + 2)
+    return np.asarray(e / (e + 2))
 
 
 def _stable_sigmoid_prime(z: Array) -> Array:
     e = np.exp(-np.abs(z))
-    return e / ((1 + e) * (1 + e))
+    return np.asarray(e / ((1 + e) * (1 + e)))
 
 
 _SIGMOID_G: dict[str, G] = {
@@ -211,7 +212,7 @@ class Envelope:
     names: list[str]
     overflows: bool
 
-    def name(self, i: int, index: tuple[int, ...]) -> str | None:
+    def name(self, i: int, index: tuple[Any, ...]) -> str | None:
         """The form whose loss sets the bound of entry ``index`` of array ``i`` (None where the
         precision's own term ``RTOL`` · scale is larger)."""
         if self.spread[i][index] <= self.bound[i][index] - self.spread[i][index]:
@@ -236,7 +237,7 @@ def envelope(net: Network, expected: Sequence[NDArray[np.float64]], hidden_error
         which = np.argmax(dev, axis=0)
         spread.append(ENVELOPE_SAFETY * np.take_along_axis(dev, which[None], axis=0)[0])
         bound.append(spread[-1] + RTOL[p] * np.asarray(s, dtype=np.float64))
-        nonfinite.append(bad.any(axis=0))
+        nonfinite.append(np.asarray(bad.any(axis=0)))
         form.append(which)
     return Envelope(p, bound, nonfinite, spread, form, [v.name for v in runs],
                     any(v.overflowed for v in runs))

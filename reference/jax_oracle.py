@@ -190,7 +190,7 @@ def _enable_compilation_cache() -> Callable[[Callable[..., Any]], Callable[..., 
         Path(base) / "manual-backprop" / "jax")
 
     def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
-        compiled: set[tuple[Any, ...]] = set()      # shapes already compiled in this process
+        compiled: set[Any] = set()                  # shapes already compiled in this process
 
         def call(*args: Any) -> Any:
             shapes = _shapes(args)
@@ -208,12 +208,14 @@ def _enable_compilation_cache() -> Callable[[Callable[..., Any]], Callable[..., 
     return cached
 
 
-def _shapes(args: Any) -> tuple[Any, ...]:
-    """The shapes of a call's arrays (tuples and None kept as structure): what jit compiles
-    for."""
+def _shapes(args: Any) -> Any:
+    """The shapes of a call's arrays (tuples and None kept as structure, other values by their
+    type): what jit compiles for."""
     if isinstance(args, (tuple, list)):
         return tuple(_shapes(a) for a in args)
-    return getattr(args, "shape", args if args is None else type(args))
+    if args is None:
+        return None
+    return getattr(args, "shape", type(args))
 
 
 _with_compilation_cache = _enable_compilation_cache()

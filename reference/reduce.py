@@ -54,8 +54,10 @@ def _smaller(net: Network, fixed_depth: bool) -> Iterator[Network]:
         forward = mb.forward(net.weights, net.X, net.activations, biases=net.biases,
                              check_finite=False)
     if net.m == 1 and (widths[0] > 1 or net.X[0, 0] != 1):
-        Z1 = forward.Z[1] if net.biases is None else forward.Z[1] - net.biases[0]
-        yield replace(net, weights=[np.asarray(Z1, dtype=np.float64), *net.weights[1:]],
+        Z1 = np.asarray(forward.Z[1], dtype=np.float64)
+        if net.biases is not None:
+            Z1 = Z1 - net.biases[0]                   # W[1]·1 + b[1] is then Z[1]
+        yield replace(net, weights=[Z1, *net.weights[1:]],
                       X=np.ones((1, 1)))
     if L > 1 and not fixed_depth and np.all(np.isfinite(forward.A[1])):
         yield replace(net, weights=list(net.weights[1:]), X=np.asarray(forward.A[1]),

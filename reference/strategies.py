@@ -77,6 +77,21 @@ def _arrays(dtype: np.dtype, shape: tuple[int, int], bound: float
     return hnp.arrays(dtype, shape, elements=_elements(dtype, bound))
 
 
+@functools.lru_cache(maxsize=256)
+def _sampled(values: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+@functools.lru_cache(maxsize=256)
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@functools.lru_cache(maxsize=256)
+def _widths(max_width: int, count: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(_integers(1, max_width), min_size=count, max_size=count)
+
+
 @st.composite
 def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: int = 8,
              max_batch: int = 8, dtypes: tuple[np.dtype, ...] = DTYPES,
@@ -95,19 +110,19 @@ def networks(draw: Any, *, min_depth: int = 1, max_depth: int = 4, max_width: in
     biases: False (none, the lecture), True (always) or None (Hypothesis decides); |b| ≤
     bias_bound.
     """
-    dtype = draw(st.sampled_from(dtypes))
-    L = draw(st.integers(min_depth, max_depth))
-    n = draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1))
-    m = draw(st.integers(1, max_batch))
+    dtype = draw(_sampled(dtypes))
+    L = draw(_integers(min_depth, max_depth))
+    n = draw(_widths(max_width, L + 1))
+    m = draw(_integers(1, max_batch))
     weights = [draw(_arrays(dtype, (n[l + 1], n[l]), weight_bound)) for l in range(L)]
     X = draw(_arrays(dtype, (n[0], m), input_bound))
     Y = draw(_arrays(dtype, (n[L], m), target_bound))
     if mixed:
-        names = [draw(st.sampled_from(activations)) for _ in range(L)]
+        names = [draw(_sampled(activations)) for _ in range(L)]
     else:
-        names = [draw(st.sampled_from(activations))] * L
+        names = [draw(_sampled(activations))] * L
     if last_activations is not None:
-        names = names[:1] + [draw(st.sampled_from(last_activations)) for _ in range(L - 1)]
+        names = names[:1] + [draw(_sampled(last_activations)) for _ in range(L - 1)]
     bs = None
     if biases or (biases is None and draw(st.booleans())):
         bs = [draw(_arrays(dtype, (n[l + 1], 1), bias_bound)) for l in range(L)]

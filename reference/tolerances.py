@@ -35,10 +35,10 @@ from .condition import (
 __all__ = [
     "ACTIVATION_FD_RTOL",
     "ACTIVATION_RTOL",
+    "ENVELOPE_SAFETY",
     "FD_RTOL",
     "KINK_ULPS",
     "RTOL",
-    "ENVELOPE_SAFETY",
     "TAME_NET_INPUT",
     "UPDATE_ROUNDING",
     "GradientMismatch",

@@ -273,7 +273,7 @@ def test_a_function_that_cannot_take_the_arguments_is_not_judged(
                        r"as check calls it, _separate_weights\(weights, X, Y\) .*"
                        r"if its arguments are W\[1\], W\[2\], X, Y, check it with --layers 2$"):
         check_backprop(_separate_weights, max_examples=20, hints=False)
-    with pytest.raises(CannotCall, match="check it with --layers 2$"):    # 4 parameters: L = 2
+    with pytest.raises(CannotCall, match=r"check it with --layers 2$"):   # 4 parameters: L = 2
         check_backprop(_separate_weights, layers=3, max_examples=20)
     with pytest.raises(CannotCall, match="too many positional arguments") as raised:
         check_backprop(lambda W, X: W, max_examples=20)
@@ -544,9 +544,10 @@ def test_a_report_is_in_the_language_current_when_it_is_printed() -> None:
     assert ("0층의 노드 j에서 1층의 노드 k로 가는 가중치 w_jk): 기대값 0.125, 실제 값 -0.125, "
             "상대 오차 0.667 = |실제 값 − 기대값| / 0.375 (이 원소의 조건 척도)  (허용 오차 1e-10)"
             in korean)
-    assert ("반올림이 아닙니다: ΔW[1]의 차이는 조건 척도의 0.667로, 이 신경망의 반올림 한계(0.0001, "
-            "맞는 수식이라면 어느 것이든 반올림으로 여기서 잃는 만큼, 정밀도 float32(여기서 결과가 "
-            "모두 float32 수이므로))의 6.67e+03배입니다: 수식이 틀렸습니다." in korean)
+    assert ("반올림이 아닙니다: ΔW[1]의 차이는 조건 척도의 0.667로, 이 신경망의 반올림 한계("
+            "0.0001, 맞는 수식이라면 어느 것이든 반올림으로 여기서 잃는 만큼, 정밀도 float32("
+            "여기서 결과가 모두 float32 수이므로))의 6.67e+03배입니다: 수식이 틀렸습니다."
+            in korean)
     assert _korean(korean_md) and korean_md.startswith("**실패**: jax.grad의 결과와 다릅니다")
     assert "**진단**:\n- 부호가 반대입니다" in korean_md
     assert "| 작성한 함수의 ΔW[1] | j=0" in korean_md
