@@ -10,15 +10,18 @@ given activation in every layer, in two families: *tame* networks, whose every n
 compared with jax.grad (or, with hidden_error="lecture", the lecture's rule) by the
 condition-scaled relative error of ``reference.tolerances``. Each network is then
 
-* **wrong** — an exception, a result that is not what the convention says, arguments changed
-  in place; or, on a tame network, NaN/±inf or an error above ``WRONG_RTOL`` (1e-3);
-* a **numerical caveat** — an error above ``RTOL`` (1e-10) that is below ``WRONG_RTOL`` on a
-  tame network, or any disagreement of values (NaN, ±inf, an overflow exception, lost digits)
-  on a network that is not tame: the loss of a correct formula in floating point;
-* **agreeing** otherwise.
+* **agreeing** — every entry within ``RTOL`` (1e-10) of its condition scale;
+* a **numerical caveat** — a larger difference inside the network's rounding envelope, what
+  correct formulas in the function's working precision lose on that network
+  (``reference.envelope``): NaN/±inf only where such a formula has them, an overflow exception
+  only where one overflows;
+* **wrong** — anything else: outside the envelope at any net input, an exception, a result that
+  is not what the convention says, arguments changed in place.
 
-The first wrong network is shrunk by Hypothesis to a minimal one and reported with a diagnosis
-(``reference.diagnose``) and, where another convention fits, a hint (``reference.hints``).
+The first wrong network is shrunk by Hypothesis to a minimal one, made smaller still while it
+stays wrong (``reference.reduce``), and reported with a diagnosis that holds on other shapes too
+(``reference.diagnose``) and, where another convention fits, a hint (``reference.hints``) that a
+full search under it has verified.
 Caveats are collected over the search and a probe of one-weight networks W[1] = [[z]]
 (``reference.caveats``), and reported with where digits are lost. The verdict: "agrees",
 "agrees_with_caveats" (still ok, unless ``strict``), "wrong", or

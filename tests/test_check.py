@@ -336,8 +336,10 @@ def test_check_rejects_a_function_for_another_activation() -> None:
     pytest.param(dict(fn=42), TypeError, "`fn` must be a function .*, got int", id="fn-int"),
     pytest.param(dict(fn="backprop"), TypeError, "`fn` must be a function .*, got str",
                  id="fn-str"),
-    pytest.param(dict(activation="swish"), ValueError, "`activation` is 'swish'",
-                 id="activation"),
+    pytest.param(dict(activation="swish"), ValueError, "`activation` is 'swish'; expected one "
+                 "of sigmoid, tanh, relu, leaky_relu, identity, softplus$", id="activation"),
+    pytest.param(dict(activation="sigmod"), ValueError, "`activation` is 'sigmod'; expected .*; "
+                 "did you mean 'sigmoid'\\?$", id="activation-typo"),
     pytest.param(dict(max_examples=0), ValueError, "`max_examples` is 0", id="max_examples-0"),
     pytest.param(dict(max_examples=True), ValueError, "`max_examples` is True",
                  id="max_examples-bool"),
