@@ -53,6 +53,7 @@ __all__ = ["Limits", "LoadFailure", "RemoteError", "Runtime", "Sandbox", "Sandbo
 
 _KEEP_OUTPUT = 64 << 10            # bytes of the sandbox's stdout and stderr kept (the end)
 _ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+        "PYTHONUNBUFFERED": "1",
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "MALLOC_ARENA_MAX": "2"}
 _GRACE = 2.0                       # seconds a sandbox has to exit after ``bye``

@@ -28,6 +28,7 @@ from typing import Any
 from reference.check import DEFAULT_MAX_EXAMPLES, CannotCall, CheckResult, check_backprop
 from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
+from reference.sandboxed import Sandbox, SandboxFailure, describe_isolation
 from reference.strategies import ACTIVATION_NAMES
 
 from ..i18n import _
@@ -43,6 +44,7 @@ from .args import (
 from .classroom import is_class_run
 from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
+from .sandboxing import is_file_target, sandboxed_function
 
 __all__ = ["UsageError", "exit_status", "load_function", "load_target", "main", "to_json"]
 
@@ -167,6 +169,11 @@ def _parser() -> argparse.ArgumentParser:
                           "a failure too"))
     p.add_argument("--json", action="store_true",
                    help=_("print the verdict as one JSON object"))
+    p.add_argument("--isolation", action="store_true",
+                   help=_("print the isolation the sandbox got (to stderr)"))
+    p.add_argument("--require-isolation", action="store_true",
+                   help=_("a usage error (exit 2) unless the sandbox gets every layer of "
+                          "isolation"))
     add_language_option(p)
     return p
 
@@ -221,11 +228,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.alpha is not None and args.returns != "update":
             raise UsageError(_("--alpha goes with --returns update"))
+        where, name = _split_target(args.target, args.function)
+        if is_file_target(where):
+            return _sandboxed(args, where, name)
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
+    return _check_and_print(args, fn, skipped)
+
+
+def _sandboxed(args: argparse.Namespace, where: str, name: str) -> int:
+    """The check of a file's function, run in a sandbox (``sandboxing``): its output goes
+    where the function's prints went in-process (stderr with --json), before the report."""
+    box: Sandbox | None = None
+    failure: str | None = None
+    try:
+        with sandboxed_function(where, name, all_cells=args.all_cells,
+                                require_isolation=args.require_isolation) as (fn, skipped, box):
+            if args.isolation:
+                print(describe_isolation(box.isolation), file=sys.stderr)
+            with x64():
+                result = check_backprop(fn, args.activation, **_options(args))
+    except SandboxFailure as exc:
+        failure = exc.reason
+    except CannotCall as exc:
+        failure = str(exc)
+    except UsageError as exc:
+        failure = str(exc)
+    if box is not None:
+        _relay(box.output(), args.json)
+    if failure is not None:
+        print(error_line(PROG, failure), file=sys.stderr)
+        return 2
+    return _report(args, result, skipped)
+
+
+def _relay(output: str, json_mode: bool) -> None:
+    """The sandbox's stdout and stderr, as text (never parsed)."""
+    if output:
+        print(output, end="", file=sys.stderr if json_mode else sys.stdout, flush=True)
+
+
+def _check_and_print(args: argparse.Namespace, fn: Any, skipped: list[str]) -> int:
     try:       # the student's prints go to stderr with --json: stdout is one JSON object
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             with x64():                    # a jax-written function computes in float64 too
@@ -237,6 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CannotCall as exc:            # a usage error: nothing about its math is known
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
+    return _report(args, result, skipped)
+
+
+def _report(args: argparse.Namespace, result: CheckResult, skipped: list[str]) -> int:
     notes = [_("Notebook: not run: {cell}").format(cell=c) for c in skipped]
     if args.json:
         out = to_json(result)

@@ -43,9 +43,11 @@ import csv
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -418,6 +420,9 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
     One line per finished submission goes to ``progress``, if given."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     env = _child_env()
+    scratch = tempfile.mkdtemp(prefix="manual-backprop-class-")   # the sandboxes' runs, removed
+    os.chmod(scratch, 0o711)                                      # even if a child is killed
+    env["TMPDIR"] = scratch
     pending = list(enumerate(submissions))
     results: list[Result | None] = [None] * len(submissions)
     running: list[_Child] = []
@@ -452,6 +457,7 @@ def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
         finally:
             for child in running:                   # Ctrl-C, or an error of ours
                 child.finish(timed_out=True)
+            shutil.rmtree(scratch, ignore_errors=True)
     return [r for r in results if r is not None]
 
 

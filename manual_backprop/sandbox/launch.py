@@ -86,6 +86,7 @@ def _guest(config: Config, report: dict[str, Any]) -> None:
         _try(report, "unprivileged", linux.drop_root)
     else:
         _try(report, "unprivileged", linux.drop_capabilities)
+    linux.die_with_parent()          # a change of user clears PR_SET_PDEATHSIG: again
     _try(report, "rlimits", lambda: linux.set_limits(
         processes=config["processes"], file_mb=config["file_mb"],
         cpu_seconds=config["cpu_seconds"], memory_mb=config["memory_mb"]))
@@ -139,6 +140,10 @@ def main(raw: str) -> None:
     if pid == 0:
         try:
             _guest(config, report)
+        except SystemExit as exc:                  # the submission's sys.exit()
+            sys.stdout.flush()
+            code = exc.code
+            os._exit(code if isinstance(code, int) else 0 if code is None else 1)
         except BaseException as exc:               # a bug of ours: say so and end
             print(f"sandbox: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             os._exit(70)
