@@ -149,7 +149,7 @@ class Runtime:
         source = Path(manual_backprop.__file__).resolve().parent
         shutil.copytree(source, self.lib / "manual_backprop",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        for root, dirs, files in os.walk(self.lib):
+        for root, _dirs, files in os.walk(self.lib):
             os.chmod(root, 0o755)
             for name in files:
                 os.chmod(os.path.join(root, name), 0o644)

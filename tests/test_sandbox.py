@@ -60,7 +60,8 @@ def test_anything_else_is_not_plain_and_never_asked(value: object) -> None:
                                   {"t": "a", "d": "<f8", "s": [2], "o": 0, "n": 8},
                                   {"t": "a", "d": "<f8", "s": [1], "o": 4, "n": 8},
                                   {"t": "p", "v": "os.system"}, {"t": "l", "v": 3},
-                                  {"t": "f", "v": "NaN-ish"}])
+                                  {"t": "f", "v": "NaN-ish"}, {"t": "f", "v": []},
+                                  {"t": "d", "k": [{"t": "l", "v": []}], "v": [None]}])
 def test_the_judge_refuses_what_is_not_the_protocol(tree: object) -> None:
     with pytest.raises(ProtocolError):
         decode(tree, b"\0" * 8)

@@ -21,7 +21,6 @@ message]. The guest decides nothing: every message is the judge's to check and j
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import linecache
 import os

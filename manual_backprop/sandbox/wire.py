@@ -200,8 +200,10 @@ class _Decoder:
             return v
         if tag == "i" and type(v) is int and abs(v) < 1 << 63:
             return v
-        if tag == "f" and (type(v) in (int, float) or v in _FLOATS):
-            return _FLOATS[v] if isinstance(v, str) else float(v)
+        if tag == "f" and isinstance(v, str) and v in _FLOATS:
+            return _FLOATS[v]
+        if tag == "f" and type(v) in (int, float):
+            return float(v)
         if tag == "s" and type(v) is str and len(v) <= MAX_STRING:
             return v
         if tag in ("l", "u") and type(v) is list:
