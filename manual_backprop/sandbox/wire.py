@@ -202,7 +202,7 @@ class _Decoder:
             return v
         if tag == "f" and isinstance(v, str) and v in _FLOATS:
             return _FLOATS[v]
-        if tag == "f" and type(v) in (int, float):
+        if tag == "f" and isinstance(v, (int, float)) and not isinstance(v, bool):
             return float(v)
         if tag == "s" and type(v) is str and len(v) <= MAX_STRING:
             return v
