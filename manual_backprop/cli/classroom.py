@@ -24,8 +24,10 @@ student's code printed before it): ``{"verdict": "agrees" | "agrees_with_caveats
 as diagnosis; running past the timeout is ``timeout``; a MemoryError (or a child killed by the
 kernel's OOM killer) is ``error`` with the diagnosis "memory limit (M MB) exceeded".
 
-A process, a time limit and a memory limit isolate submissions from each other and from the
-checker; they are not a sandbox (the code can read and write files and use the network).
+Each child is a judge: it runs the submission's function in a sandbox of its own
+(``reference.sandboxed``, docs/classroom.md), never in its own process, so nothing a
+submission prints or writes can be taken for the child's JSON. The sandboxes' runs live in a
+directory of the class run's, removed at its end.
 
 Language: the progress lines, the table (its verdict column included), the reports and the
 diagnoses of errors are in the current language (``manual_backprop.i18n``), and every child
