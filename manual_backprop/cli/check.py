@@ -253,6 +253,10 @@ def _sandboxed(args: argparse.Namespace, where: str, name: str) -> int:
                 result = check_backprop(fn, args.activation, **_options(args))
     except SandboxFailure as exc:
         failure = exc.reason
+    except MemoryError:                  # the judge's own
+        print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
+            prog=PROG, target=args.target), file=sys.stderr)
+        return 2
     except CannotCall as exc:
         failure = str(exc)
     except UsageError as exc:
