@@ -143,6 +143,7 @@ class Runtime:
     made before any submission runs. Removed by ``close`` (or the ``with`` block's end)."""
 
     def __init__(self, parent: Path | None = None) -> None:
+        self.owner = True
         self.dir = Path(tempfile.mkdtemp(prefix="manual-backprop-run-", dir=parent))
         os.chmod(self.dir, 0o711)                    # a sandbox may pass, never list
         self.lib = self.dir / "lib"
@@ -154,6 +155,19 @@ class Runtime:
             for name in files:
                 os.chmod(os.path.join(root, name), 0o644)
         self._count = 0
+
+    @classmethod
+    def attach(cls, directory: Path) -> Runtime:
+        """The runtime made by another process (a class run's, for its judges): its copies
+        are there already; ``close`` leaves it to its maker."""
+        if not (directory / "lib" / "manual_backprop").is_dir():
+            raise ValueError(f"`directory` {str(directory)!r} is not a run's directory")
+        runtime = cls.__new__(cls)
+        runtime.owner = False
+        runtime.dir = directory
+        runtime.lib = directory / "lib"
+        runtime._count = 0
+        return runtime
 
     def copy(self, path: Path) -> Path:
         """Copy the submission ``path`` into a directory of its own; returns the copy."""
@@ -171,7 +185,9 @@ class Runtime:
         return copy
 
     def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Remove the directory (if this object made it)."""
+        if self.owner:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> Runtime:
         return self
@@ -215,11 +231,14 @@ class Sandbox:
     """One submission's sandbox (see the module docstring). ``copy``: the run's copy of the
     submission (``Runtime.copy``); function: its name; filename: the name its code is
     compiled under (the original path, as reports show it); cells: a notebook's code cells
-    (``manual_backprop.cli.notebook.code_cells``), or None for a ``.py`` file."""
+    (``manual_backprop.cli.notebook.code_cells``), or None for a ``.py`` file; deadline: a
+    ``time.monotonic()`` (system-wide on Linux: a class run's supervisor gives it) before
+    ``limits.timeout`` from the start, if the submission's time began earlier."""
 
     def __init__(self, runtime: Runtime, copy: Path, function: str, *, filename: str,
                  cells: list[str] | None = None, all_cells: bool = False,
-                 limits: Limits | None = None, lang: str = "en") -> None:
+                 limits: Limits | None = None, lang: str = "en",
+                 deadline: float | None = None) -> None:
         self.runtime = runtime
         self.copy = copy
         self.function = function
@@ -228,6 +247,7 @@ class Sandbox:
         self.all_cells = all_cells
         self.limits = limits or Limits()
         self.lang = lang
+        self.given_deadline = deadline
         self.isolation: dict[str, Any] = {}
         self.process: subprocess.Popen[bytes] | None = None
         self.deadline = 0.0
@@ -249,6 +269,8 @@ class Sandbox:
     def launch(self, probe: bool = False) -> dict[str, Any]:
         """Start the sandbox and read its ``ready``: the isolation it got (a dict)."""
         self.deadline = time.monotonic() + self.limits.timeout
+        if self.given_deadline is not None:
+            self.deadline = min(self.deadline, self.given_deadline)
         to_read, to_write = os.pipe()         # judge → sandbox
         from_read, from_write = os.pipe()     # sandbox → judge
         config = self._config(probe)

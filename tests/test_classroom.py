@@ -517,9 +517,10 @@ def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ..
         assert TIMEOUT <= float(rows[name]["seconds"]) < TIMEOUT + 3, rows[name]
     assert elapsed < TIMEOUT + 40          # 14 s on 2 busy cores: the others' start-ups
     out, err = capsys.readouterr()
-    progress = err.splitlines()
+    isolation, *progress = err.splitlines()             # the run's first line: its isolation
+    assert isolation.startswith("isolation: ") and out.splitlines()[-1] == isolation
     assert len(progress) == len(EXPECTED) and progress[-1].startswith(f"[{len(EXPECTED)}/")
-    assert out.splitlines()[-1] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
+    assert out.splitlines()[-2] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
                                     "7 error, 2 timeout")
     reports = tmp_path / "reports"
     assert sorted(p.name for p in reports.iterdir()) == [f"{n}.txt" for n in sorted(EXPECTED)]
@@ -541,10 +542,12 @@ def test_a_directory_of_one_correct_submission_is_a_class_that_agrees(
         ("alice.py", "agrees")]
     report = (tmp_path / "reports" / "alice.py.txt").read_text(encoding="utf-8")
     assert "options: --activation tanh --seed 3 --alpha 0.5 --biases" in report
-    assert capsys.readouterr().out.splitlines()[-1] == "1 submission: 1 agrees"
+    assert capsys.readouterr().out.splitlines()[-2] == "1 submission: 1 agrees"
     assert classroom.main([*argv, "--json"], command=fake) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["ok"] is True and answer["counts"]["agrees"] == 1
+    assert answer["isolation"]["line"].startswith("isolation: ")
+    assert set(answer["isolation"]) == {"layers", "missing", "line"}
     assert [(r["submission"], r["verdict"]) for r in answer["submissions"]] == [
         ("alice.py", "agrees")]
 
@@ -681,8 +684,13 @@ def test_no_submission_outlives_the_checker(tmp_path: Path, fake: tuple[str, ...
 
 
 class _InterruptingStream(io.StringIO):
+    """Ctrl-C at the first progress line of a submission (the run's first line, its
+    isolation, is written before anything runs)."""
+
     def write(self, text: str) -> int:
-        raise KeyboardInterrupt
+        if text.startswith("["):
+            raise KeyboardInterrupt
+        return super().write(text)
 
 
 def test_an_interrupted_run_kills_its_children_and_goes_on(tmp_path: Path,
@@ -912,9 +920,10 @@ def _without_seconds(text: str) -> str:
 
 
 def _progress(err: str) -> list[str]:
-    """The progress lines without their order and timings."""
+    """The progress lines without their order and timings (and without the first line, the
+    run's isolation)."""
     return sorted(re.sub(r"^\[\d+/\d+\] ", "", line) for line in
-                  _without_seconds(err).splitlines())
+                  _without_seconds(err).splitlines()[1:])
 
 
 def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
@@ -941,8 +950,9 @@ def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
         ("erin.ipynb", "통과")]
     assert "sign; 부호를 확인하십시오" not in out and "sign" in table[2]   # the key, not the hint
     assert "판정 없이 종료 상태 0(으)로 끝남" in table[4]
-    assert table[-1] == "제출물 5개: 통과 2개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개"
-    progress = err.splitlines()
+    assert table[-2] == "제출물 5개: 통과 2개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개"
+    isolation, *progress = err.splitlines()
+    assert table[-1] == isolation and isolation.startswith("격리: ")
     assert len(progress) == 5 and all(line.endswith("초") for line in progress)
     assert sorted(line.split()[2] for line in progress) == ["실패", "오류", "통과", "통과", "통과"]
     ko, en = word_counts(out + err)
@@ -991,7 +1001,7 @@ def test_a_class_run_in_english_has_no_korean(tmp_path: Path, fake: tuple[str, .
     with use_language("en"):
         assert classroom.main([str(folder), "--function", "backprop"], command=fake) == 1
     out, err = capsys.readouterr()
-    assert _without_seconds(out).splitlines()[1:] == [
+    assert _without_seconds(out).splitlines()[1:-1] == [
         "bob.py      wrong    sign",
         "dave.py     error    exited with status 0 without a verdict",
         "",
