@@ -108,6 +108,8 @@ class _Run:
         """Copy every submission, probe the isolation, say it (and maybe stop)."""
         self.pending = [_Job(i, sub, self.runtime.copy(sub.path))
                         for i, sub in enumerate(self.submissions)]
+        if self.command is None:
+            self._start()                          # judges load jax meanwhile (no job yet)
         self.results.isolation = probe_isolation(self.runtime)
         if self.progress is not None:
             print(describe_isolation(self.results.isolation), file=self.progress, flush=True)

@@ -137,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
         "Check your own backprop FUNC(weights, X, Y) -> [ΔW[1], ..., ΔW[L]] against jax.grad "
         "on random networks; print the minimal network on which its math is wrong. Exit 0 "
         "agrees (possibly with numerical caveats), 1 wrong (or a caveat with --strict), 2 "
-        "usage error, 3 agrees in another convention (rerun with the options of the hint)."))
+        "usage error, 3 agrees in another convention (rerun with the options of the hint), 4 "
+        "no verdict: the sandbox running the function failed (error or timeout)."))
     p.add_argument("target", metavar="FILE.py:FUNC",
                    help=_("the function, as path/to/file.py:name, path/to/notebook.ipynb:name "
                           "or package.module:name (several, or a directory: a whole class; "
