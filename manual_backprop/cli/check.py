@@ -275,8 +275,7 @@ def _sandboxed(args: argparse.Namespace, where: str, name: str,
             with x64():
                 result = check_backprop(fn, args.activation, **_options(args))
     except SandboxFailure as exc:
-        if box is not None:
-            _relay(box.output(), args.json)
+        _relay(exc.output if box is None else box.output(), args.json)
         return _failed(args, exc.kind, exc.reason)
     except MemoryError:                  # the judge's own
         print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
