@@ -167,3 +167,15 @@ def test_the_schema_of_a_failure() -> None:
     assert read_verdict('{"verdict": "maybe"}') is None and read_verdict("") is None
     with pytest.raises(ValueError, match="`kind` is 'wrong'"):
         failure_json("wrong", "", "")
+
+
+def test_a_judge_that_cannot_start_is_each_submissions_error_and_the_run_ends(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a check that cannot start (jax too big for --memory-mb, say): each judge that dies
+    before it is ready is the next submission's error, so the run ends."""
+    monkeypatch.setattr(class_run, "JUDGE", (
+        sys.executable, "-c", "import sys; print('no jax here', file=sys.stderr); sys.exit(5)"))
+    folder = _folder(tmp_path, "a.py", "b.py", "c.py")
+    results = classroom.run_class(classroom.find_submissions([str(folder)], "backprop"),
+                                  jobs=2, timeout=30)
+    assert [(r.verdict, r.diagnosis) for r in results] == [("error", ("no jax here",))] * 3
