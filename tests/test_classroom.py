@@ -298,6 +298,32 @@ def test_a_notebook_runs_with_its_own_directory_on_sys_path(tmp_path: Path) -> N
     assert module.SCALE == 3 and str(tmp_path) not in sys.path
 
 
+def test_a_notebook_of_format_4_is_read_without_nbformat(tmp_path: Path) -> None:
+    """nbformat's import takes seconds (jsonschema's format checkers): a notebook of format 4
+    is read without it, with the cells nbformat reads (sources as lists of lines or strings)."""
+    import warnings
+
+    import nbformat as nbf
+
+    path = _notebook(tmp_path / "alice.ipynb", "import numpy as np\nX = 1", _backprop())
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["cells"][0]["source"] = ["import numpy as np\n", "X = 1"]
+    raw["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "# notes"})
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with warnings.catch_warnings():                   # the markdown cell has no id
+        warnings.simplefilter("ignore")
+        expected = [str(c.source) for c in nbf.reads(path.read_text(encoding="utf-8"),
+                                                     as_version=4).cells
+                    if c.cell_type == "code"]
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from manual_backprop.cli.notebook import code_cells\n"
+            f"cells = code_cells(Path({str(path)!r}))\n"
+            "print(repr(('nbformat' in sys.modules, cells)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip() == repr((False, expected))
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("{not json", "is not a valid notebook"),
     ('{"cells": 3, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
