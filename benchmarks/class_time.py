@@ -12,6 +12,10 @@ to its exit (its jax import, the isolation probe and the judges' start-ups inclu
 ratios are class / verdict: the ideal is students / jobs. The load average is printed before
 and after: on a shared machine, compare ratios, not seconds.
 
+The CPU seconds of both are printed too (the verdict's, every thread of this process; the
+class run's, every process it started, sandboxes included): a ratio that other work on the
+machine does not change, and a bound on the wall-time ratio on idle cores.
+
 ``--one-judge`` also times the other design: one process checking ``--jobs`` submissions at
 once in threads, each through its own sandbox (``cli.sandboxing.sandboxed_function``).
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,12 +45,15 @@ from manual_backprop.cli.check import load_function  # noqa: E402
 from manual_backprop.cli.sandboxing import sandboxed_function  # noqa: E402
 from reference.jax_scope import x64  # noqa: E402
 
+CPU: list[float] = []          # the CPU seconds of each in-process verdict (every thread)
+
 
 def _verdict(fn: object) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with x64():
         result = reference.check_backprop(fn)
     assert result.verdict == "agrees", result.verdict
+    CPU.append(time.process_time() - cpu)
     return time.perf_counter() - start
 
 
@@ -85,10 +93,13 @@ def main() -> int:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
         load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         with open(folder / "grades.csv", newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         verdicts = [row["verdict"] for row in rows]
@@ -101,6 +112,11 @@ def main() -> int:
         print(f"its first line: {done.stderr.splitlines()[0] if done.stderr else ''}")
         print(f"ratio: {seconds / warm:.1f} x the verdict then, {seconds / first:.1f} x the "
               f"first (ideal {args.students / args.jobs:g})")
+        verdict_cpu = statistics.median(CPU[1:])
+        print(f"CPU time (the load of others does not count): class run {cpu:.1f} s (every "
+              f"process it started), one verdict {verdict_cpu:.2f} s: {cpu / verdict_cpu:.1f} "
+              f"verdicts' worth (ideal {args.students}; on {args.jobs} idle cores, "
+              f"{cpu / verdict_cpu / args.jobs:.1f} x the verdict at best)")
         if args.one_judge:
             one = _one_judge(files, args.jobs)
             print(f"one judge, {args.jobs} sandboxes in threads: {one:.1f} s = "
