@@ -182,9 +182,11 @@ def call(fn: Callable[..., Any], net: Network, conv: Convention) -> Call:
         except MemoryError:
             raise
         except Exception as exc:
-            frames = traceback.extract_tb(exc.__traceback__)[1:]   # [0]: this line, fn(*args)
-            out.failure = Failure("raised", _raised(exc, frames[-1] if frames else None),
-                                  exception=type(exc).__name__)
+            frame = getattr(exc, "frame", None)      # raised in a sandbox: its frame, there
+            if not isinstance(frame, traceback.FrameSummary):
+                frames = traceback.extract_tb(exc.__traceback__)[1:]   # [0]: fn(*args) here
+                frame = frames[-1] if frames else None
+            out.failure = Failure("raised", _raised(exc, frame), exception=type(exc).__name__)
     out.warnings = [str(w.message) for w in caught]
     named: list[tuple[str, Any, Any]] = [
         *((f"W[{l}]", a, b) for l, (a, b) in enumerate(zip(Ws, Ws0), start=1)),

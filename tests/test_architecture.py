@@ -6,7 +6,7 @@ command-line or teaching layers, and the kernel modules import numpy and the sta
     language        manual_backprop/i18n/                the standard library (every layer's text)
     teaching        manual_backprop/teaching/            the kernel (and reference, for jax.grad)
     reference       reference/                           the kernel, jax, Hypothesis
-    command line    manual_backprop/cli/                 all of the above
+    command line    manual_backprop/cli/, classroom/     all of the above
 """
 
 from __future__ import annotations
@@ -103,13 +103,14 @@ def test_reference_never_imports_the_command_line_or_teaching_layers() -> None:
     for name, imported in _graph().items():
         if name.startswith("reference"):
             upward = {m for m in imported if m.startswith(("manual_backprop.cli",
+                                                            "manual_backprop.classroom",
                                                             "manual_backprop.teaching"))}
             assert not upward, f"{name} imports {sorted(upward)}"
 
 
 KERNEL = sorted(n for n in _sources() if n.count(".") <= 1 and n.startswith("manual_backprop")
-                and n not in ("manual_backprop.cli", "manual_backprop.teaching",
-                              "manual_backprop.__main__"))
+                and n not in ("manual_backprop.cli", "manual_backprop.classroom",
+                              "manual_backprop.teaching", "manual_backprop.__main__"))
 
 
 @pytest.mark.parametrize("name", KERNEL)

@@ -298,6 +298,32 @@ def test_a_notebook_runs_with_its_own_directory_on_sys_path(tmp_path: Path) -> N
     assert module.SCALE == 3 and str(tmp_path) not in sys.path
 
 
+def test_a_notebook_of_format_4_is_read_without_nbformat(tmp_path: Path) -> None:
+    """nbformat's import takes seconds (jsonschema's format checkers): a notebook of format 4
+    is read without it, with the cells nbformat reads (sources as lists of lines or strings)."""
+    import warnings
+
+    import nbformat as nbf
+
+    path = _notebook(tmp_path / "alice.ipynb", "import numpy as np\nX = 1", _backprop())
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["cells"][0]["source"] = ["import numpy as np\n", "X = 1"]
+    raw["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "# notes"})
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with warnings.catch_warnings():                   # the markdown cell has no id
+        warnings.simplefilter("ignore")
+        expected = [str(c.source) for c in nbf.reads(path.read_text(encoding="utf-8"),
+                                                     as_version=4).cells
+                    if c.cell_type == "code"]
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from manual_backprop.cli.notebook import code_cells\n"
+            f"cells = code_cells(Path({str(path)!r}))\n"
+            "print(repr(('nbformat' in sys.modules, cells)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip() == repr((False, expected))
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("{not json", "is not a valid notebook"),
     ('{"cells": 3, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
@@ -517,9 +543,10 @@ def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ..
         assert TIMEOUT <= float(rows[name]["seconds"]) < TIMEOUT + 3, rows[name]
     assert elapsed < TIMEOUT + 40          # 14 s on 2 busy cores: the others' start-ups
     out, err = capsys.readouterr()
-    progress = err.splitlines()
+    isolation, *progress = err.splitlines()             # the run's first line: its isolation
+    assert isolation.startswith("isolation: ") and out.splitlines()[-1] == isolation
     assert len(progress) == len(EXPECTED) and progress[-1].startswith(f"[{len(EXPECTED)}/")
-    assert out.splitlines()[-1] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
+    assert out.splitlines()[-2] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
                                     "7 error, 2 timeout")
     reports = tmp_path / "reports"
     assert sorted(p.name for p in reports.iterdir()) == [f"{n}.txt" for n in sorted(EXPECTED)]
@@ -541,10 +568,12 @@ def test_a_directory_of_one_correct_submission_is_a_class_that_agrees(
         ("alice.py", "agrees")]
     report = (tmp_path / "reports" / "alice.py.txt").read_text(encoding="utf-8")
     assert "options: --activation tanh --seed 3 --alpha 0.5 --biases" in report
-    assert capsys.readouterr().out.splitlines()[-1] == "1 submission: 1 agrees"
+    assert capsys.readouterr().out.splitlines()[-2] == "1 submission: 1 agrees"
     assert classroom.main([*argv, "--json"], command=fake) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["ok"] is True and answer["counts"]["agrees"] == 1
+    assert answer["isolation"]["line"].startswith("isolation: ")
+    assert set(answer["isolation"]) == {"layers", "missing", "line"}
     assert [(r["submission"], r["verdict"]) for r in answer["submissions"]] == [
         ("alice.py", "agrees")]
 
@@ -681,8 +710,13 @@ def test_no_submission_outlives_the_checker(tmp_path: Path, fake: tuple[str, ...
 
 
 class _InterruptingStream(io.StringIO):
+    """Ctrl-C at the first progress line of a submission (the run's first line, its
+    isolation, is written before anything runs)."""
+
     def write(self, text: str) -> int:
-        raise KeyboardInterrupt
+        if text.startswith("["):
+            raise KeyboardInterrupt
+        return super().write(text)
 
 
 def test_an_interrupted_run_kills_its_children_and_goes_on(tmp_path: Path,
@@ -912,9 +946,10 @@ def _without_seconds(text: str) -> str:
 
 
 def _progress(err: str) -> list[str]:
-    """The progress lines without their order and timings."""
+    """The progress lines without their order and timings (and without the first line, the
+    run's isolation)."""
     return sorted(re.sub(r"^\[\d+/\d+\] ", "", line) for line in
-                  _without_seconds(err).splitlines())
+                  _without_seconds(err).splitlines()[1:])
 
 
 def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
@@ -941,8 +976,9 @@ def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
         ("erin.ipynb", "통과")]
     assert "sign; 부호를 확인하십시오" not in out and "sign" in table[2]   # the key, not the hint
     assert "판정 없이 종료 상태 0(으)로 끝남" in table[4]
-    assert table[-1] == "제출물 5개: 통과 2개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개"
-    progress = err.splitlines()
+    assert table[-2] == "제출물 5개: 통과 2개, 통과 (수치적 주의) 1개, 실패 1개, 오류 1개"
+    isolation, *progress = err.splitlines()
+    assert table[-1] == isolation and isolation.startswith("격리: ")
     assert len(progress) == 5 and all(line.endswith("초") for line in progress)
     assert sorted(line.split()[2] for line in progress) == ["실패", "오류", "통과", "통과", "통과"]
     ko, en = word_counts(out + err)
@@ -991,7 +1027,7 @@ def test_a_class_run_in_english_has_no_korean(tmp_path: Path, fake: tuple[str, .
     with use_language("en"):
         assert classroom.main([str(folder), "--function", "backprop"], command=fake) == 1
     out, err = capsys.readouterr()
-    assert _without_seconds(out).splitlines()[1:] == [
+    assert _without_seconds(out).splitlines()[1:-1] == [
         "bob.py      wrong    sign",
         "dave.py     error    exited with status 0 without a verdict",
         "",

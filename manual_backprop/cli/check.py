@@ -10,7 +10,11 @@ possibly with numerical caveats (listed); 1 its math is wrong (the minimal faili
 expected vs got, the diagnosis; a hint when it follows the lecture's hidden-error rule), or it
 has a caveat and --strict was given; 2 a usage error (one line on stderr: missing file, no such
 function, not callable, bad option); 3 it is wrong as called but computes the gradient in
-another convention (the hint gives the options: rerun with them).
+another convention (the hint gives the options: rerun with them); 4 no verdict on its math:
+the sandbox running the file's function crashed, was killed, ran out of memory, broke the
+protocol (verdict ``error``) or ran out of time (``timeout``) — the submission's failure, not
+a usage error (one line on stderr; with --json, the verdict's JSON object on stdout too).
+The statuses and the JSON's shape are ``manual_backprop.classroom.schema``'s.
 """
 
 from __future__ import annotations
@@ -28,8 +32,18 @@ from typing import Any
 from reference.check import DEFAULT_MAX_EXAMPLES, CannotCall, CheckResult, check_backprop
 from reference.conventions import HIDDEN_ERRORS, LAYOUTS, LOSSES, RETURNS
 from reference.jax_scope import x64
+from reference.sandboxed import Sandbox, SandboxFailure, describe_isolation
 from reference.strategies import ACTIVATION_NAMES
 
+from ..classroom.options import is_class_run
+from ..classroom.schema import (
+    EXIT_AGREES,
+    EXIT_CONVENTION,
+    EXIT_FAILED,
+    EXIT_USAGE,
+    EXIT_WRONG,
+    failure_json,
+)
 from ..i18n import _
 from .args import (
     Parser,
@@ -40,9 +54,8 @@ from .args import (
     positive_float,
     positive_int,
 )
-from .classroom import is_class_run
-from .classroom import main as class_main
 from .notebook import NotebookError, load_notebook
+from .sandboxing import Prepared, is_file_target, sandboxed_function
 
 __all__ = ["UsageError", "exit_status", "load_function", "load_target", "main", "to_json"]
 
@@ -124,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
         "Check your own backprop FUNC(weights, X, Y) -> [ΔW[1], ..., ΔW[L]] against jax.grad "
         "on random networks; print the minimal network on which its math is wrong. Exit 0 "
         "agrees (possibly with numerical caveats), 1 wrong (or a caveat with --strict), 2 "
-        "usage error, 3 agrees in another convention (rerun with the options of the hint)."))
+        "usage error, 3 agrees in another convention (rerun with the options of the hint), 4 "
+        "no verdict: the sandbox running the function failed (error or timeout)."))
     p.add_argument("target", metavar="FILE.py:FUNC",
                    help=_("the function, as path/to/file.py:name, path/to/notebook.ipynb:name "
                           "or package.module:name (several, or a directory: a whole class; "
@@ -167,6 +181,11 @@ def _parser() -> argparse.ArgumentParser:
                           "a failure too"))
     p.add_argument("--json", action="store_true",
                    help=_("print the verdict as one JSON object"))
+    p.add_argument("--isolation", action="store_true",
+                   help=_("print the isolation the sandbox got (to stderr)"))
+    p.add_argument("--require-isolation", action="store_true",
+                   help=_("a usage error (exit 2) unless the sandbox gets every layer of "
+                          "isolation"))
     add_language_option(p)
     return p
 
@@ -209,11 +228,19 @@ def to_json(result: CheckResult) -> dict[str, Any]:
             "report": str(result), "seconds": round(result.seconds, 3)}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status (``exit_status``, or 2 for a usage error).
-    Several targets, a directory or a
-    class option (--jobs, --timeout, --memory-mb, --csv, --out) make it a class run
-    (``manual_backprop.cli.classroom``)."""
+def class_main(argv: Sequence[str]) -> int:
+    """A class run (``manual_backprop.cli.classroom.main``)."""
+    from .classroom import main as run
+
+    return run(argv)
+
+
+def main(argv: Sequence[str] | None = None, *, prepared: Prepared | None = None) -> int:
+    """Run the command; returns the exit status (``exit_status``, 2 for a usage error, 4 for
+    a sandbox that failed). Several targets, a directory or a class option (--jobs,
+    --timeout, --memory-mb, --csv, --out) make it a class run
+    (``manual_backprop.cli.classroom``). ``prepared``: a class run's judge checks the copy
+    it made of the file of ``FILE:FUNC`` (``sandboxing.Prepared``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if is_class_run(argv):
         return class_main(argv)
@@ -221,11 +248,71 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.alpha is not None and args.returns != "update":
             raise UsageError(_("--alpha goes with --returns update"))
+        where, name = _split_target(args.target, args.function)
+        if is_file_target(where) or prepared is not None:
+            return _sandboxed(args, where, name, prepared)
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
+    return _check_and_print(args, fn, skipped)
+
+
+def _sandboxed(args: argparse.Namespace, where: str, name: str,
+               prepared: Prepared | None = None) -> int:
+    """The check of a file's function, run in a sandbox (``sandboxing``): its output goes
+    where the function's prints went in-process (stderr with --json), before the report. A
+    sandbox that fails is the submission's ``error`` or ``timeout`` (exit 4)."""
+    box: Sandbox | None = None
+    failure: str | None = None
+    try:
+        with sandboxed_function(where, name, all_cells=args.all_cells,
+                                require_isolation=args.require_isolation,
+                                prepared=prepared) as (fn, skipped, box):
+            if args.isolation:
+                print(describe_isolation(box.isolation), file=sys.stderr)
+            with x64():
+                result = check_backprop(fn, args.activation, **_options(args))
+    except SandboxFailure as exc:
+        _relay(exc.output if box is None else box.output(), args.json)
+        return _failed(args, exc.kind, exc.reason)
+    except MemoryError:                  # the judge's own
+        print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
+            prog=PROG, target=args.target), file=sys.stderr)
+        return EXIT_USAGE
+    except CannotCall as exc:
+        failure = str(exc)
+    except UsageError as exc:
+        failure = str(exc)
+    if box is not None:
+        _relay(box.output(), args.json)
+    if failure is not None:
+        print(error_line(PROG, failure), file=sys.stderr)
+        return EXIT_USAGE
+    return _report(args, result, skipped)
+
+
+def _failed(args: argparse.Namespace, kind: str, reason: str) -> int:
+    """A sandbox that failed (``kind`` "error" or "timeout"): one line on stderr, and with
+    --json the verdict's object on stdout; exit 4."""
+    if kind == "timeout":
+        line = _("{target}: timeout: {reason}").format(target=args.target, reason=reason)
+    else:
+        line = _("{target}: error: {reason}").format(target=args.target, reason=reason)
+    if args.json:
+        print(json.dumps(failure_json(kind, reason, line), ensure_ascii=False))
+    print(error_line(PROG, line), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _relay(output: str, json_mode: bool) -> None:
+    """The sandbox's stdout and stderr, as text (never parsed)."""
+    if output:
+        print(output, end="", file=sys.stderr if json_mode else sys.stdout, flush=True)
+
+
+def _check_and_print(args: argparse.Namespace, fn: Any, skipped: list[str]) -> int:
     try:       # the student's prints go to stderr with --json: stdout is one JSON object
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             with x64():                    # a jax-written function computes in float64 too
@@ -237,6 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CannotCall as exc:            # a usage error: nothing about its math is known
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return 2
+    return _report(args, result, skipped)
+
+
+def _report(args: argparse.Namespace, result: CheckResult, skipped: list[str]) -> int:
     notes = [_("Notebook: not run: {cell}").format(cell=c) for c in skipped]
     if args.json:
         out = to_json(result)
@@ -262,5 +353,5 @@ def exit_status(result: CheckResult) -> int:
     (wrong as called, right with the hint's options: not wrong math, but not checked as asked).
     2 is a usage error."""
     if result.ok:
-        return 0
-    return 3 if result.verdict == "agrees_in_another_convention" else 1
+        return EXIT_AGREES
+    return EXIT_CONVENTION if result.verdict == "agrees_in_another_convention" else EXIT_WRONG
