@@ -34,7 +34,7 @@ import manual_backprop as mb
 from manual_backprop.cli import check as check_command
 from manual_backprop.cli import classroom
 from manual_backprop.cli import main as cli_main
-from manual_backprop.cli.args import depth, positive_float, positive_int
+from manual_backprop.cli.args import depth, forwarded_options, positive_float, positive_int
 from manual_backprop.cli.classroom import (
     CSV_COLUMNS,
     Result,
@@ -469,7 +469,7 @@ def test_the_check_a_child_runs_is_not_a_class_run(tmp_path: Path) -> None:
         "--all-cells"])
     for lang in ("en", "ko"):
         with use_language(lang):
-            options = classroom._forwarded(args)
+            options = forwarded_options(args)
         assert options[-2:] == ["--lang", lang]
         assert not is_class_run([f"{tmp_path / 'a.py'}:f", *options, "--json"])
 

@@ -56,6 +56,43 @@ def depth(text: str) -> int:
     return value
 
 
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """The single check's options that a class run or an autograder passes on to every check
+    (``manual_backprop.classroom.options.FORWARDED``), as one group of ``parser``."""
+    import manual_backprop
+
+    single = parser.add_argument_group(_("passed to each check"))
+    single.add_argument("--activation", choices=sorted(manual_backprop.ACTIVATIONS),
+                        metavar="NAME")
+    single.add_argument("--max-examples", type=positive_int, metavar="N")
+    single.add_argument("--seed", type=int, metavar="S")
+    single.add_argument("--layers", type=positive_int, metavar="N")
+    single.add_argument("--layout", choices=("columns", "rows"))
+    single.add_argument("--loss", choices=("sum", "mean"))
+    single.add_argument("--returns", choices=("gradient", "update"))
+    single.add_argument("--alpha", type=positive_float, metavar="A")
+    single.add_argument("--hidden-error", choices=manual_backprop.HIDDEN_ERRORS)
+    for flag in ("--biases", "--strict", "--all-cells"):
+        single.add_argument(flag, action="store_true")
+
+
+def forwarded_options(args: argparse.Namespace) -> list[str]:
+    """The options of ``add_check_options`` that were given, as a command line, and the
+    language of the output (``--lang``): every check speaks the run's language, whatever the
+    locale of the process that runs it."""
+    from ..classroom.options import FORWARDED
+    from ..i18n import get_language
+
+    options: list[str] = []
+    for flag, takes_value in FORWARDED.items():
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if takes_value and value is not None:
+            options += [flag, str(value)]
+        elif not takes_value and value:
+            options.append(flag)
+    return [*options, "--lang", get_language()]
+
+
 def add_language_option(parser: argparse.ArgumentParser) -> None:
     """``--lang ko|en``, which every command takes (``language_of`` reads it before the
     parser is built, so that the help is in that language too)."""

@@ -14,20 +14,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import manual_backprop
-
 from ..grading.gradescope import VISIBILITIES, AutograderConfig, build_bundle
 from ..i18n import _, get_language
-from .args import Parser, UsageError, add_language_option, error_line, positive_float, positive_int
+from .args import (
+    Parser,
+    UsageError,
+    add_check_options,
+    add_language_option,
+    error_line,
+    forwarded_options,
+    positive_float,
+)
 
-__all__ = ["FORWARDED", "main"]
+__all__ = ["main"]
 
 PROG = "manual-backprop autograder"
-FORWARDED: dict[str, bool] = {          # the check's options the bundle passes on: take a value?
-    "--activation": True, "--max-examples": True, "--seed": True, "--layers": True,
-    "--layout": True, "--loss": True, "--returns": True, "--alpha": True,
-    "--hidden-error": True, "--biases": False, "--strict": False, "--all-cells": False,
-}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,32 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=positive_float, default=600.0, metavar="S",
                    help=_("seconds per submission (default 600)"))
     p.add_argument("--visibility", choices=VISIBILITIES, default="visible")
-    single = p.add_argument_group(_("passed to each check"))
-    single.add_argument("--activation", choices=sorted(manual_backprop.ACTIVATIONS),
-                        metavar="NAME")
-    single.add_argument("--max-examples", type=positive_int, metavar="N")
-    single.add_argument("--seed", type=int, metavar="S")
-    single.add_argument("--layers", type=positive_int, metavar="N")
-    single.add_argument("--layout", choices=("columns", "rows"))
-    single.add_argument("--loss", choices=("sum", "mean"))
-    single.add_argument("--returns", choices=("gradient", "update"))
-    single.add_argument("--alpha", type=positive_float, metavar="A")
-    single.add_argument("--hidden-error", choices=manual_backprop.HIDDEN_ERRORS)
-    for flag in ("--biases", "--strict", "--all-cells"):
-        single.add_argument(flag, action="store_true")
+    add_check_options(p)
     add_language_option(p)
     return p
-
-
-def _forwarded(args: argparse.Namespace) -> tuple[str, ...]:
-    options: list[str] = []
-    for flag, takes_value in FORWARDED.items():
-        value = getattr(args, flag[2:].replace("-", "_"))
-        if takes_value and value is not None:
-            options += [flag, str(value)]
-        elif not takes_value and value:
-            options.append(flag)
-    return (*options, "--lang", get_language())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         if args.alpha is not None and args.returns != "update":
             raise UsageError(_("--alpha goes with --returns update"))
-        config = AutograderConfig(args.function, _forwarded(args), args.points, args.timeout,
-                                  args.visibility, get_language())
+        config = AutograderConfig(args.function, tuple(forwarded_options(args)), args.points,
+                                  args.timeout, args.visibility, get_language())
         build_bundle(config, args.output)
     except UsageError as exc:
         print(error_line(PROG, str(exc)), file=sys.stderr)

@@ -40,10 +40,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import manual_backprop
-
 from ..classroom.discovery import find_submissions
-from ..classroom.options import FORWARDED, is_class_run
+from ..classroom.options import is_class_run
 from ..classroom.run import Results, run_class
 from ..classroom.schema import (
     CHECK_VERDICTS,
@@ -55,12 +53,14 @@ from ..classroom.schema import (
     verdict_word,
 )
 from ..classroom.tables import as_json, format_table, write_csv, write_reports
-from ..i18n import _, get_language
+from ..i18n import _
 from .args import (
     Parser,
     UsageError,
+    add_check_options,
     add_language_option,
     error_line,
+    forwarded_options,
     positive_float,
     positive_int,
 )
@@ -95,33 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--require-isolation", action="store_true",
                    help=_("a usage error (exit 2) unless the sandbox gets every layer of "
                           "isolation"))
-    single = p.add_argument_group(_("passed to each check"))
-    single.add_argument("--activation", choices=sorted(manual_backprop.ACTIVATIONS),
-                        metavar="NAME")
-    single.add_argument("--max-examples", type=positive_int, metavar="N")
-    single.add_argument("--seed", type=int, metavar="S")
-    single.add_argument("--layers", type=positive_int, metavar="N")
-    single.add_argument("--layout", choices=("columns", "rows"))
-    single.add_argument("--loss", choices=("sum", "mean"))
-    single.add_argument("--returns", choices=("gradient", "update"))
-    single.add_argument("--alpha", type=positive_float, metavar="A")
-    single.add_argument("--hidden-error", choices=manual_backprop.HIDDEN_ERRORS)
-    for flag in ("--biases", "--strict", "--all-cells"):
-        single.add_argument(flag, action="store_true")
+    add_check_options(p)
     add_language_option(p)
     return p
-
-
-def _forwarded(args: argparse.Namespace) -> list[str]:
-    options: list[str] = []
-    for flag, takes_value in FORWARDED.items():
-        value = getattr(args, flag[2:].replace("-", "_"))
-        if takes_value and value is not None:
-            options += [flag, str(value)]
-        elif not takes_value and value:
-            options.append(flag)
-    return [*options, "--lang", get_language()]     # the class run's language, whatever the
-                                                    # judges' locale
 
 
 def _require(isolation: dict[str, Any]) -> None:
@@ -140,7 +116,7 @@ def main(argv: Sequence[str] | None = None, *,
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         submissions = find_submissions(args.paths, args.function)
-        results = run_class(submissions, _forwarded(args), jobs=args.jobs,
+        results = run_class(submissions, forwarded_options(args), jobs=args.jobs,
                             timeout=args.timeout, memory_mb=args.memory_mb, command=command,
                             progress=sys.stderr,
                             require_isolation=_require if args.require_isolation else None)
