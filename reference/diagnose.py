@@ -369,9 +369,10 @@ def _broadcast_elsewhere(run: Run, others: list[Network]) -> bool:
     a confirmation network with a small output error (magnitudes cannot explain it there)."""
     seen = False
     for i, n in enumerate(others):
-        singles = [run(_subset(n, [s])) for s in range(n.m)]
+        ones = [_subset(n, [s]) for s in range(n.m)]
+        singles = [run(one) for one in ones]
         if any(g is not None and not _matches(g, _grad(one, one.activations))
-               for g, one in zip(singles, (_subset(n, [s]) for s in range(n.m)))):
+               for g, one in zip(singles, ones)):
             return False
         if i >= len(others) // 2 and all(g is not None for g in singles):     # small error
             batch = run(n)
