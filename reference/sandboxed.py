@@ -61,16 +61,18 @@ _GRACE = 2.0                       # seconds a sandbox has to exit after ``bye``
 
 class SandboxFailure(BaseException):
     """The submission's check ends here. kind: "error" or "timeout"; reason: one line (in the
-    current language); output: the sandbox's stdout and stderr (their ends), as text.
+    current language); output: the sandbox's stdout and stderr (their ends), as text; code:
+    the reason as a stable code (``FAILURE_CODES``), for scripts and gradebooks.
 
     A BaseException: the checker catches Exception from the function it calls, and must not
     catch this."""
 
-    def __init__(self, kind: str, reason: str, output: str = "") -> None:
+    def __init__(self, kind: str, reason: str, output: str = "", code: str = "crashed") -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.output = output
+        self.code = code
 
 
 class RemoteError(Exception):
@@ -293,7 +295,7 @@ class Sandbox:
         message, _blob = self._read()
         if message["type"] != "ready" or not isinstance(message.get("isolation"), dict):
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what=message["type"]))
+                what=message["type"]), "protocol")
         self.isolation = message["isolation"]
         return self.isolation
 
@@ -310,7 +312,7 @@ class Sandbox:
             raise self._load_failure(message)
         if message["type"] != "hello":
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what=message["type"]))
+                what=message["type"]), "protocol")
         return SandboxedFunction(self, message)
 
     def _load_failure(self, message: dict[str, Any]) -> LoadFailure:
@@ -338,7 +340,7 @@ class Sandbox:
             return LoadFailure(_("cannot import {module}: {error}: {message}{at}").format(
                 module=where, error=error, message=_string(message.get("message")), at=at))
         raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-            what="failed"))
+            what="failed"), "protocol")
 
     def output(self) -> str:
         """The sandbox's stdout and stderr so far (their ends), as text."""
@@ -384,12 +386,12 @@ class Sandbox:
 
     # -- messages -----------------------------------------------------------------------------
 
-    def _failure(self, kind: str, reason: str) -> SandboxFailure:
+    def _failure(self, kind: str, reason: str, code: str = "crashed") -> SandboxFailure:
         if self.process is not None:
             self._kill()
             for drain in self._drains:
                 drain.join(timeout=_GRACE)
-        return SandboxFailure(kind, reason, self.output())
+        return SandboxFailure(kind, reason, self.output(), code)
 
     def _write(self, header: dict[str, Any], blob: bytes = b"") -> None:
         try:
@@ -407,11 +409,11 @@ class Sandbox:
             code = None
         if code is not None and code == 128 + signal.SIGKILL and time.monotonic() >= (
                 self.deadline - 0.05):
-            return self._failure("timeout", self._late())
+            return self._failure("timeout", self._late(), "timeout")
         if any(sign in self.output() for sign in ("MemoryError", "Cannot allocate memory",
                                                    "bad_alloc", "out of memory")):
             return self._failure("error", _("memory limit ({memory_mb} MB) exceeded").format(
-                memory_mb=self.limits.memory_mb))
+                memory_mb=self.limits.memory_mb), "memory_limit")
         return self._failure("error", _status_reason(code))
 
     def _late(self) -> str:
@@ -430,12 +432,12 @@ class Sandbox:
         try:
             return read_frame(read)
         except TimeoutError:
-            raise self._failure("timeout", self._late()) from None
+            raise self._failure("timeout", self._late(), "timeout") from None
         except EOFError:
             raise self._ended() from None
         except ProtocolError as exc:
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what=exc)) from None
+                what=exc), "protocol") from None
 
     def call(self, args: tuple[Any, ...]) -> Any:
         """Call the function on ``args`` in the sandbox (see ``SandboxedFunction``)."""
@@ -447,20 +449,20 @@ class Sandbox:
         kind = message["type"]
         if message.get("id") != call_id or kind not in ("returned", "raised", "not_plain"):
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what=kind))
+                what=kind), "protocol")
         if kind == "not_plain":
             where = message.get("where")
             reason = (_("your function returned a {type}, which is not plain data (arrays, "
                         "lists, tuples, dicts, numbers, None)") if where == "result" else
                       _("your function left a {type} in its arguments, which is not plain "
                         "data")).format(type=_string(message.get("type_name")))
-            raise self._failure("error", reason)
+            raise self._failure("error", reason, "not_plain")
         _warn(message.get("warnings"))
         if kind == "raised":
             name = _string(message.get("type_name"))
             if name == "MemoryError":
                 raise self._failure("error", _("memory limit ({memory_mb} MB) exceeded").format(
-                    memory_mb=self.limits.memory_mb))
+                    memory_mb=self.limits.memory_mb), "memory_limit")
             exc = _remote_class(name)(_string(message.get("message")))
             file, line = message.get("file"), message.get("line")
             if isinstance(file, str) and type(line) is int:
@@ -471,16 +473,16 @@ class Sandbox:
             value = decode(message.get("value"), data)
         except ProtocolError as exc:
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what=exc)) from None
+                what=exc), "protocol") from None
         if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list)
                 and len(value[1]) == len(args)):
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
-                what="returned"))
+                what="returned"), "protocol")
         result, after = value
         for given, left in zip(args, after):
             if not _write_back(given, left):
                 raise self._failure("error", _("your function changed the type or shape of "
-                                               "an argument"))
+                                               "an argument"), "changed_arguments")
         return result
 
 

@@ -75,7 +75,7 @@ def test_a_judge_that_dies_or_hangs_is_that_submissions_verdict_and_is_replaced(
     folder = _folder(tmp_path, "a.py", "b_dies.py", "c_hangs.py", "d.py")
     results = classroom.run_class(classroom.find_submissions([str(folder)], "backprop"),
                                   jobs=1, timeout=1.0)
-    verdicts = {r.submission.name: (r.verdict, r.diagnosis) for r in results}
+    verdicts = {r.submission.name: (r.verdict, r.diagnosis_text) for r in results}
     assert verdicts == {
         "a.py": ("agrees", ()),
         "b_dies.py": ("error", ("the judge fell over",)),
@@ -100,7 +100,7 @@ def test_the_judges_get_copies_made_before_the_first_submission_ran(
 
     results = classroom.run_class(classroom.find_submissions([str(folder)], "backprop"),
                                   jobs=1, timeout=30, progress=Saboteur())
-    assert [(r.verdict, r.diagnosis) for r in results] == [
+    assert [(r.verdict, r.diagnosis_text) for r in results] == [
         ("agrees", ()), ("wrong", ("another content",))]
 
 
@@ -156,17 +156,21 @@ def test_a_sandbox_that_dies_in_a_single_check_is_the_submissions_error_exit_4(
     if json_mode:
         answer = read_verdict(out)
         assert answer is not None and answer["verdict"] == "error" and answer["ok"] is False
-        assert answer["diagnosis"] == ["exited with status 7 without a verdict"]
+        assert answer["diagnosis"] == ["crashed"]
+        assert answer["diagnosis_text"] == ["exited with status 7 without a verdict"]
     else:
         assert out == ""
 
 
 def test_the_schema_of_a_failure() -> None:
-    answer = failure_json("timeout", "no verdict within 5 s (killed)", "alice.py: timeout")
+    answer = failure_json("timeout", "no verdict within 5 s (killed)", "alice.py: timeout",
+                          "timeout")
     assert read_verdict("student's print\n" + json.dumps(answer)) == answer
     assert read_verdict('{"verdict": "maybe"}') is None and read_verdict("") is None
     with pytest.raises(ValueError, match="`kind` is 'wrong'"):
-        failure_json("wrong", "", "")
+        failure_json("wrong", "", "", "timeout")
+    with pytest.raises(ValueError, match="`code` is 'late'"):
+        failure_json("timeout", "", "", "late")
 
 
 def test_a_judge_that_cannot_start_is_each_submissions_error_and_the_run_ends(
@@ -178,4 +182,4 @@ def test_a_judge_that_cannot_start_is_each_submissions_error_and_the_run_ends(
     folder = _folder(tmp_path, "a.py", "b.py", "c.py")
     results = classroom.run_class(classroom.find_submissions([str(folder)], "backprop"),
                                   jobs=2, timeout=30)
-    assert [(r.verdict, r.diagnosis) for r in results] == [("error", ("no jax here",))] * 3
+    assert [(r.verdict, r.diagnosis_text) for r in results] == [("error", ("no jax here",))] * 3

@@ -601,7 +601,7 @@ def test_all_cells_is_passed_to_the_child(tmp_path: Path, fake: tuple[str, ...])
     [default] = run_class([sub], command=fake)
     [every] = run_class([sub], ["--all-cells"], command=fake)
     assert default.verdict == "agrees"
-    assert every.verdict == "error" and "called sys.exit(0)" in every.diagnosis[0]
+    assert every.verdict == "error" and "called sys.exit(0)" in every.diagnosis_text[0]
 
 
 def test_the_memory_limit_is_what_stops_a_big_allocation(tmp_path: Path,
@@ -612,7 +612,8 @@ def test_the_memory_limit_is_what_stops_a_big_allocation(tmp_path: Path,
     sub = Submission(path, "backprop", path.name)
     [limited] = run_class([sub], memory_mb=1024, command=fake)
     [roomy] = run_class([sub], memory_mb=4096, command=fake)
-    assert (limited.verdict, limited.diagnosis) == ("error", ("memory limit (1024 MB) exceeded",))
+    assert (limited.verdict, limited.diagnosis, limited.diagnosis_text) == (
+        "error", ("memory_limit",), ("memory limit (1024 MB) exceeded",))
     assert roomy.verdict == "agrees"
 
 
@@ -649,11 +650,11 @@ def test_a_child_that_breaks_the_contract_is_an_error(tmp_path: Path) -> None:
     script.write_text("import sys\nprint('not json')\nprint('it broke', file=sys.stderr)\n"
                       "sys.exit(1)\n", encoding="utf-8")
     [result] = run_class([sub], command=(sys.executable, str(script)))
-    assert (result.verdict, result.diagnosis) == ("error", ("it broke",))
+    assert (result.verdict, result.diagnosis_text) == ("error", ("it broke",))
     script.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
                       encoding="utf-8")
     [result] = run_class([sub], command=(sys.executable, str(script)))
-    assert (result.verdict, result.diagnosis) == ("error", ("killed by SIGSEGV",))
+    assert (result.verdict, result.diagnosis_text) == ("error", ("killed by SIGSEGV",))
 
 
 def test_the_child_runs_this_checkout(tmp_path: Path) -> None:
@@ -907,23 +908,25 @@ def test_what_a_class_run_says_of_a_submission_without_a_verdict_in_korean(
                             command=fake)
     by_kind = dict(zip(kinds, results))
     assert [r.verdict for r in results] == ["timeout", "error", "error", "error"]
-    assert by_kind["looping"].diagnosis == ("3초 안에 판정이 나오지 않아 강제 종료함",)
+    assert by_kind["looping"].diagnosis_text == ("3초 안에 판정이 나오지 않아 강제 종료함",)
     assert by_kind["looping"].report.startswith(
         f"{subs[0].target}: 시간 초과: 3초 안에 판정이 나오지 않아 강제 종료함")
-    assert by_kind["memory"].diagnosis == (f"메모리 한도({MEMORY_MB} MB) 초과",)
+    assert by_kind["memory"].diagnosis_text == (f"메모리 한도({MEMORY_MB} MB) 초과",)
     assert by_kind["memory"].report.startswith(f"{subs[1].target}: 오류: 메모리 한도(")
     assert "\n--- stderr (끝부분) ---\n" in by_kind["memory"].report
-    assert by_kind["exiting"].diagnosis == ("판정 없이 종료 상태 0(으)로 끝남",)
+    assert by_kind["exiting"].diagnosis_text == ("판정 없이 종료 상태 0(으)로 끝남",)
     # the child's usage error, without its Korean "manual-backprop check: 오류: "
-    assert by_kind["functionless"].diagnosis == (f"{subs[3].path}에 'backprop' 함수가 없습니다",)
+    assert by_kind["functionless"].diagnosis_text == (
+        f"{subs[3].path}에 'backprop' 함수가 없습니다",)
+    assert by_kind["functionless"].diagnosis == ("cannot_load",)
     script = tmp_path / "crash.py"
     script.write_text("import os, signal\nprint('x', file=__import__('sys').stderr, flush=True)\n"
                       "os.kill(os.getpid(), signal.SIGSEGV)\n", encoding="utf-8")
     with use_language("ko"):
         [crashed] = run_class(subs[2:3], command=(sys.executable, str(script)))
-    assert crashed.diagnosis == ("SIGSEGV 신호로 강제 종료됨: x",)
+    assert crashed.diagnosis_text == ("SIGSEGV 신호로 강제 종료됨: x",)
     for result in [*results, crashed]:
-        ko, en = word_counts(" ".join(result.diagnosis).replace(str(tmp_path), ""))
+        ko, en = word_counts(" ".join(result.diagnosis_text).replace(str(tmp_path), ""))
         assert ko >= 2 * en, result
 
 

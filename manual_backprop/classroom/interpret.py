@@ -5,7 +5,8 @@ if something printed before it), ``CheckJSON``; exit 2 with one line on stderr f
 or loading error. Anything else (another exit status, no JSON, a signal) is the verdict
 ``error`` with the last line of stderr as diagnosis; running past the timeout is
 ``timeout``; a MemoryError (or a process killed by the kernel's OOM killer) is ``error`` with
-the diagnosis "memory limit (M MB) exceeded".
+the diagnosis "memory limit (M MB) exceeded". A Result's ``diagnosis`` holds codes (the
+check's diagnosis keys, or one of ``schema.FAILURE_CODES``), ``diagnosis_text`` the prose.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from ..cli.args import error_line
 from ..i18n import LANGUAGES, _, use_language
-from .schema import FAILURES, Result, Submission, read_verdict
+from .schema import FAILURE_CODES, FAILURES, Result, Submission, read_verdict
 
 __all__ = ["MEMORY_SIGNS", "PROG", "interpret", "last_line"]
 
@@ -56,46 +57,51 @@ def interpret(sub: Submission, status: int, stdout: str, stderr: str, *, seconds
     running past ``timeout``."""
     memory = _("memory limit ({memory_mb} MB) exceeded").format(memory_mb=memory_mb)
 
-    def error(reason: str, verdict: str = "error") -> Result:
+    def error(reason: str, code: str, verdict: str = "error") -> Result:
         tail = ("\n\n" + _("--- stderr (end) ---") + f"\n{stderr.rstrip()}\n"
                 if stderr.strip() else "\n")
-        return Result(sub, verdict, False, (reason,), seconds=seconds,
-                      report=_report_line(sub, verdict, reason) + tail)
+        return Result(sub, verdict, False, (code,), seconds=seconds,
+                      report=_report_line(sub, verdict, reason) + tail,
+                      diagnosis_text=(reason,))
 
     if timed_out:
         return error(_("no verdict within {timeout:g} s (killed)").format(timeout=timeout),
-                     "timeout")
+                     "timeout", "timeout")
     answer = read_verdict(stdout) if status in (0, 1, 3, 4) else None
     if answer is not None and answer["verdict"] in FAILURES:
-        return error(next(iter(_strings(answer.get("diagnosis"))), "") or last_line(stderr),
+        codes, texts = _strings(answer.get("diagnosis")), _strings(answer.get("diagnosis_text"))
+        code = codes[0] if codes and codes[0] in FAILURE_CODES else "crashed"
+        return error(next(iter(texts or codes), "") or last_line(stderr), code,
                      answer["verdict"])
     if answer is not None:
+        codes = _strings(answer.get("diagnosis"))
         result = Result(sub, str(answer["verdict"]),
                         bool(answer.get("ok")) and answer["verdict"] != "wrong",
-                        _strings(answer.get("diagnosis")),
-                        None if answer.get("hint") is None else str(answer.get("hint")),
-                        _strings(answer.get("caveats")), seconds, str(answer.get("report", "")))
-        said = " ".join([*result.diagnosis, result.report])
+                        codes, None if answer.get("hint") is None else str(answer.get("hint")),
+                        _strings(answer.get("caveats")), seconds, str(answer.get("report", "")),
+                        _strings(answer.get("diagnosis_text")) or codes)
+        said = " ".join([*result.diagnosis_text, result.report])
         if result.verdict == "wrong" and any(sign in said for sign in MEMORY_SIGNS):
-            return Result(sub, "error", False, (memory, *result.diagnosis), None,
-                          result.caveats, seconds,
-                          f"{_report_line(sub, 'error', memory)}\n\n{result.report}")
+            return Result(sub, "error", False, ("memory_limit",), None, result.caveats,
+                          seconds, f"{_report_line(sub, 'error', memory)}\n\n{result.report}",
+                          (memory,))
         return result
     if any(sign in stderr for sign in MEMORY_SIGNS):
-        return error(memory)
+        return error(memory, "memory_limit")
     if status == -signal.SIGKILL:                      # not ours: the kernel's OOM killer
-        return error(memory)
+        return error(memory, "memory_limit")
     last = last_line(stderr)
+    usage = False
     for prefix in _usage_prefixes():
         if last.startswith(prefix):
-            last = last[len(prefix):]
+            last, usage = last[len(prefix):], True
             break
     if status < 0:
         name = signal.Signals(-status).name
         return error(_("killed by {signal}: {message}").format(signal=name, message=last)
-                     if last else _("killed by {signal}").format(signal=name))
+                     if last else _("killed by {signal}").format(signal=name), "killed")
     if last and status != 0:
-        return error(last)
+        return error(last, "cannot_load" if usage and status == 2 else "crashed")
     return error(_("exited with status {status} without a verdict: {message}").format(
         status=status, message=last) if last else
-        _("exited with status {status} without a verdict").format(status=status))
+        _("exited with status {status} without a verdict").format(status=status), "crashed")

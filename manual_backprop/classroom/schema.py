@@ -16,8 +16,8 @@ from typing import Any, TypedDict
 from ..i18n import _
 
 __all__ = ["CHECK_VERDICTS", "CSV_COLUMNS", "EXIT_AGREES", "EXIT_CONVENTION", "EXIT_FAILED",
-           "EXIT_USAGE", "EXIT_WRONG", "FAILURES", "VERDICTS", "CheckJSON", "Result",
-           "Submission", "failure_json", "read_verdict", "verdict_word"]
+           "EXIT_USAGE", "EXIT_WRONG", "FAILURES", "FAILURE_CODES", "VERDICTS", "CheckJSON",
+           "Result", "Submission", "failure_json", "read_verdict", "verdict_word"]
 
 VERDICTS = ("agrees", "agrees_with_caveats", "agrees_in_another_convention", "wrong", "error",
             "timeout")
@@ -36,6 +36,27 @@ EXIT_FAILED = 4       # check FILE:FUNC: no verdict on its math (``FAILURES``)
 
 CSV_COLUMNS = ("submission", "verdict", "diagnosis", "hint", "caveats", "seconds")
 
+FAILURE_CODES = {
+    "timeout": "no verdict within the time limit (--timeout)",
+    "memory_limit": "the address space limit (--memory-mb) was exceeded",
+    "crashed": "the check's process or the sandbox ended without a verdict",
+    "killed": "the check's process was killed by a signal",
+    "protocol": "the sandbox broke the protocol (sent something that is not an answer)",
+    "not_plain": "the function returned (or left in its arguments) an object that is not "
+                 "plain data",
+    "changed_arguments": "the function changed the type or shape of an argument",
+    "cannot_load": "the file or its function could not be loaded or called (a syntax error, "
+                   "a missing function, a wrong signature, ...)",
+    "forbidden_import": "the submission imports a module that --forbid-imports names",
+    "no_file": "a student's folder without a .py or .ipynb file",
+    "several_files": "a student's folder with several files, not exactly one defining the "
+                     "function",
+}
+"""The diagnosis codes of a submission without a verdict on its math (``FAILURES``), with
+what each means: the ``diagnosis`` column holds the code, ``diagnosis_text`` the reason in
+the run's language. (A verdict on the math has the diagnosis keys of
+``reference.diagnose``.)"""
+
 
 class CheckJSON(TypedDict, total=False):
     """What ``check FILE:FUNC --json`` prints (keys in English in every language; the full
@@ -44,19 +65,24 @@ class CheckJSON(TypedDict, total=False):
     verdict: str            # one of VERDICTS
     ok: bool
     networks: int
-    diagnosis: list[str]
+    diagnosis: list[str]    # codes: reference.diagnose's keys, or one of FAILURE_CODES
+    diagnosis_text: list[str]   # the same in prose, in the check's language
     hint: str | None
     caveats: list[str]
     report: str
     seconds: float
 
 
-def failure_json(kind: str, reason: str, report: str) -> CheckJSON:
-    """The JSON of a check that ended without a verdict on the math (``kind`` in FAILURES)."""
+def failure_json(kind: str, reason: str, report: str, code: str) -> CheckJSON:
+    """The JSON of a check that ended without a verdict on the math (``kind`` in FAILURES,
+    ``code`` in FAILURE_CODES, ``reason`` its prose)."""
     if kind not in FAILURES:
         raise ValueError(f"`kind` is {kind!r}; expected one of {sorted(FAILURES)}")
-    return {"verdict": kind, "ok": False, "networks": 0, "diagnosis": [reason], "hint": None,
-            "caveats": [], "report": report, "seconds": 0.0}
+    if code not in FAILURE_CODES:
+        raise ValueError(f"`code` is {code!r}; expected one of {sorted(FAILURE_CODES)}")
+    return {"verdict": kind, "ok": False, "networks": 0, "diagnosis": [code],
+            "diagnosis_text": [reason], "hint": None, "caveats": [], "report": report,
+            "seconds": 0.0}
 
 
 def read_verdict(stdout: str) -> CheckJSON | None:
@@ -97,7 +123,9 @@ class Submission:
 
 @dataclass(frozen=True)
 class Result:
-    """A submission's verdict (one of VERDICTS) and what its check said about it."""
+    """A submission's verdict (one of VERDICTS) and what its check said about it:
+    ``diagnosis`` as codes (``reference.diagnose``'s keys, or FAILURE_CODES), and
+    ``diagnosis_text`` the same in prose."""
 
     submission: Submission
     verdict: str
@@ -107,6 +135,7 @@ class Result:
     caveats: tuple[str, ...] = ()
     seconds: float = 0.0
     report: str = ""
+    diagnosis_text: tuple[str, ...] = ()
 
     @property
     def verdict_word(self) -> str:
@@ -115,9 +144,10 @@ class Result:
 
     @property
     def summary(self) -> str:
-        """The diagnosis, else the hint, else the caveats: one line for the table."""
-        if self.diagnosis:
-            return "; ".join(self.diagnosis)
+        """The diagnosis (in prose), else the hint, else the caveats: one line for the
+        table."""
+        if self.diagnosis_text or self.diagnosis:
+            return "; ".join(self.diagnosis_text or self.diagnosis)
         if self.hint:
             return self.hint
         return "; ".join(self.caveats)

@@ -202,9 +202,11 @@ def to_json(result: CheckResult) -> dict[str, Any]:
     (of a mismatch: parameter, k, j, expected, got, relative_error = |got − expected| / scale,
     scale; or null), network (the minimal failing one in the lecture's layout: weights, biases,
     X, Y as nested lists; or null), diagnosis (keys; none when a hint fits, as in the report),
+    diagnosis_text (the same in prose, in the current language),
     hint (the line, or null), hint_options, caveats (lines), caveat_kinds, report (the full
     text), seconds."""
     failure = None if result.outcome is None else result.outcome.failure
+    diagnosis = () if result.hint and result.hint.agrees else result.diagnosis
     worst = None if failure is None else failure.mismatch
     net = result.network
     return {"verdict": result.verdict, "ok": result.ok, "networks": result.networks,
@@ -219,8 +221,8 @@ def to_json(result: CheckResult) -> dict[str, Any]:
                 "weights": [W.tolist() for W in net.weights],
                 "biases": None if net.biases is None else [b.tolist() for b in net.biases],
                 "X": net.X.tolist(), "Y": net.Y.tolist()},
-            "diagnosis": ([] if result.hint and result.hint.agrees
-                          else [d.key for d in result.diagnosis]),
+            "diagnosis": [d.key for d in diagnosis],
+            "diagnosis_text": [str(d) for d in diagnosis],
             "hint": None if result.hint is None else str(result.hint),
             "hint_options": None if result.hint is None else result.hint.options,
             "caveats": (result.caveats.lines(result.activation) if result.caveats else []),
@@ -276,7 +278,7 @@ def _sandboxed(args: argparse.Namespace, where: str, name: str,
                 result = check_backprop(fn, args.activation, **_options(args))
     except SandboxFailure as exc:
         _relay(exc.output if box is None else box.output(), args.json)
-        return _failed(args, exc.kind, exc.reason)
+        return _failed(args, exc.kind, exc.reason, exc.code)
     except MemoryError:                  # the judge's own
         print(_("{prog}: error: MemoryError: out of memory while running {target}").format(
             prog=PROG, target=args.target), file=sys.stderr)
@@ -293,7 +295,7 @@ def _sandboxed(args: argparse.Namespace, where: str, name: str,
     return _report(args, result, skipped)
 
 
-def _failed(args: argparse.Namespace, kind: str, reason: str) -> int:
+def _failed(args: argparse.Namespace, kind: str, reason: str, code: str) -> int:
     """A sandbox that failed (``kind`` "error" or "timeout"): one line on stderr, and with
     --json the verdict's object on stdout; exit 4."""
     if kind == "timeout":
@@ -301,7 +303,7 @@ def _failed(args: argparse.Namespace, kind: str, reason: str) -> int:
     else:
         line = _("{target}: error: {reason}").format(target=args.target, reason=reason)
     if args.json:
-        print(json.dumps(failure_json(kind, reason, line), ensure_ascii=False))
+        print(json.dumps(failure_json(kind, reason, line, code), ensure_ascii=False))
     print(error_line(PROG, line), file=sys.stderr)
     return EXIT_FAILED
 
