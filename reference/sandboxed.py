@@ -36,6 +36,7 @@ import threading
 import time
 import traceback
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -173,18 +174,31 @@ class Runtime:
 
     def copy(self, path: Path) -> Path:
         """Copy the submission ``path`` into a directory of its own; returns the copy."""
+        return self.write(path.name, path.read_bytes())
+
+    def write(self, filename: str, content: bytes,
+              extra: Sequence[tuple[str, bytes]] = ()) -> Path:
+        """Write a submission (``filename``, ``content``) and the files beside it that it may
+        import (``extra``: (path relative to it, bytes) pairs) into a directory of their
+        own; returns the submission's path there."""
         self._count += 1
         home = self.dir / str(self._count)
-        (home / "src").mkdir(parents=True)
+        src = home / "src"
+        src.mkdir(parents=True)
         (home / "home").mkdir()
         os.chmod(home, 0o711)
-        os.chmod(home / "src", 0o755)
-        copy = home / "src" / path.name
-        shutil.copyfile(path, copy)
-        os.chmod(copy, 0o644)
+        os.chmod(src, 0o755)
+        for name, data in [*extra, (filename, content)]:
+            target = src / name
+            if src not in target.resolve().parents:
+                raise ValueError(f"`extra` path {name!r} is not inside the submission's "
+                                 "directory")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            os.chmod(target, 0o644)
         if os.geteuid() == 0:                        # the sandbox writes as nobody
             os.chown(home / "home", 65534, 65534)
-        return copy
+        return src / filename
 
     def close(self) -> None:
         """Remove the directory (if this object made it)."""

@@ -17,6 +17,7 @@ import csv
 import inspect
 import io
 import json
+import shutil
 import os
 import re
 import signal
@@ -36,7 +37,6 @@ from manual_backprop.cli import classroom
 from manual_backprop.cli import main as cli_main
 from manual_backprop.cli.args import depth, forwarded_options, positive_float, positive_int
 from manual_backprop.cli.classroom import (
-    CSV_COLUMNS,
     Result,
     Submission,
     find_submissions,
@@ -45,6 +45,7 @@ from manual_backprop.cli.classroom import (
     run_class,
 )
 from manual_backprop.cli.notebook import NotebookError, load_notebook
+from manual_backprop.grading.gradebooks import CSV_COLUMNS
 from manual_backprop.i18n import use_language
 from tests.helpers import word_counts
 
@@ -64,6 +65,7 @@ import numpy as np
 import manual_backprop as mb
 from manual_backprop.cli.args import error_line
 from manual_backprop.cli.notebook import NotebookError, load_notebook
+from manual_backprop.grading.gradebooks import CSV_COLUMNS
 from manual_backprop.i18n import set_language
 
 OWN = {"en": {"no function": "{where} has no function {name!r}", "hint": "look at the sign"},
@@ -205,7 +207,7 @@ def fake(tmp_path: Path) -> tuple[str, ...]:
 def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
-        assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
+        assert tuple(reader.fieldnames or ()) == tuple(c for c in CSV_COLUMNS if c != "score")
         return list(reader)
 
 
@@ -480,10 +482,11 @@ def test_find_submissions(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.py").write_text("", encoding="utf-8")
     subs = find_submissions([str(tmp_path), f"{tmp_path / 'sub' / 'b.py'}:other"], "backprop")
-    assert [(s.path, s.function) for s in subs] == [
-        (tmp_path / "a.ipynb", "backprop"), (tmp_path / "b.py", "backprop"),
-        (tmp_path / "sub" / "b.py", "other")]
-    assert [s.name for s in subs] == ["a.ipynb", str(tmp_path / "b.py"),
+    assert [(s.path, s.function, s.student) for s in subs] == [
+        (tmp_path / "a.ipynb", "backprop", ""), (tmp_path / "b.py", "backprop", ""),
+        (tmp_path / "sub" / "b.py", "backprop", "sub"),      # a folder is a student's
+        (tmp_path / "sub" / "b.py", "other", "")]
+    assert [s.name for s in subs] == ["a.ipynb", str(tmp_path / "b.py"), "sub",
                                       str(tmp_path / "sub" / "b.py")]
 
 
@@ -536,7 +539,7 @@ def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ..
     assert list(rows) == sorted(EXPECTED)
     for name, (verdict, diagnosis) in EXPECTED.items():
         assert rows[name]["verdict"] == verdict, rows[name]
-        assert diagnosis in rows[name]["diagnosis"], rows[name]
+        assert diagnosis in rows[name]["diagnosis_text"], rows[name]
     assert rows["buggy.py"]["hint"] == "look at the sign"
     # the two looping submissions ran side by side and were killed on time
     for name in ("looping.py", "looping.ipynb"):
@@ -549,7 +552,8 @@ def test_a_class_of_every_kind_of_submission(tmp_path: Path, fake: tuple[str, ..
     assert out.splitlines()[-2] == (f"{len(EXPECTED)} submissions: 5 agrees, 2 wrong, "
                                     "7 error, 2 timeout")
     reports = tmp_path / "reports"
-    assert sorted(p.name for p in reports.iterdir()) == [f"{n}.txt" for n in sorted(EXPECTED)]
+    assert sorted(p.name for p in reports.iterdir()) == sorted(
+        [f"{n}.txt" for n in EXPECTED] + ["journal.jsonl"])
     assert "(a call)" in (reports / "exiting.ipynb.txt").read_text(encoding="utf-8")
     assert "no verdict within" in (reports / "looping.py.txt").read_text(encoding="utf-8")
 
@@ -759,7 +763,7 @@ def test_a_class_of_every_kind_of_submission_with_the_real_check(
     for name, (verdict, diagnosis) in EXPECTED.items():
         diagnosis = diagnosis.replace(f"within {TIMEOUT} s", f"within {timeout} s")
         assert rows[name]["verdict"] == verdict, rows[name]
-        assert diagnosis in rows[name]["diagnosis"], rows[name]
+        assert diagnosis in rows[name]["diagnosis_text"], rows[name]
     for name in ("looping.py", "looping.ipynb"):
         assert timeout <= float(rows[name]["seconds"]) < timeout + 5, rows[name]
 
@@ -994,6 +998,7 @@ def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
     notebook = (reports / "erin.ipynb.txt").read_text(encoding="utf-8")
     assert "셀 2 (" in notebook and "(반복문)" in notebook and "(함수 호출)" in notebook
 
+    shutil.rmtree(reports)                              # else the run resumes from it
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")           # a Korean locale, no --lang
     assert cli_main(argv) == 1
     out_locale, err_locale = capsys.readouterr()
@@ -1016,8 +1021,11 @@ def test_a_class_run_speaks_korean(tmp_path: Path, fake: tuple[str, ...],
     assert keys(korean) == keys(english) and korean["counts"] == english["counts"]
     assert [s["verdict"] for s in korean["submissions"]] == [
         s["verdict"] for s in english["submissions"]]
-    assert korean["submissions"][3]["diagnosis"] == ["판정 없이 종료 상태 0(으)로 끝남"]
-    assert english["submissions"][3]["diagnosis"] == ["exited with status 0 without a verdict"]
+    assert korean["submissions"][3]["diagnosis_text"] == ["판정 없이 종료 상태 0(으)로 끝남"]
+    assert english["submissions"][3]["diagnosis_text"] == [
+        "exited with status 0 without a verdict"]
+    assert korean["submissions"][3]["diagnosis"] == english["submissions"][3]["diagnosis"] == [
+        "crashed"]
     assert english["submissions"][1]["hint"] == "look at the sign"
 
 

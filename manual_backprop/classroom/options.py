@@ -11,8 +11,11 @@ from pathlib import Path
 
 __all__ = ["CLASS_OPTIONS", "FORWARDED", "is_class_run", "split_target"]
 
-CLASS_OPTIONS = ("--jobs", "--timeout", "--memory-mb", "--csv", "--out")
-"""The options only a class run takes (each with a value)."""
+CLASS_OPTIONS: dict[str, bool] = {     # the options only a class run takes: a value?
+    "--jobs": True, "--timeout": True, "--memory-mb": True, "--csv": True, "--out": True,
+    "--cluster": True, "--points": True, "--roster": True, "--format": True,
+    "--assignment": True, "--excel": False,
+}
 FORWARDED: dict[str, bool] = {          # the single-check options each check gets: a value?
     "--activation": True, "--max-examples": True, "--seed": True, "--layers": True,
     "--layout": True, "--loss": True, "--returns": True, "--alpha": True,
@@ -37,7 +40,7 @@ def is_class_run(argv: Sequence[str]) -> bool:
     Options are recognised from CLASS_OPTIONS, FORWARDED, --function, --json, --help, --lang,
     --isolation and --require-isolation (``FILE:FUNC --lang ko`` is one check); an unknown
     option is taken to have no value."""
-    known = {**dict.fromkeys(CLASS_OPTIONS, True), **FORWARDED, **_OTHER_OPTIONS}
+    known = {**CLASS_OPTIONS, **FORWARDED, **_OTHER_OPTIONS}
     positionals: list[str] = []
     tokens = iter(argv)
     only_positionals = False

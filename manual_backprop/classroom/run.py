@@ -20,18 +20,21 @@ import os
 import selectors
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from reference.sandboxed import Runtime, describe_isolation, probe_isolation
 
+from ..grading.records import Job
 from ..i18n import _
+from .discovery import read_job
 from .interpret import interpret
 from .processes import Process, child_env
+from .rows import problem_result
 from .schema import Result, Submission
 
-__all__ = ["JUDGE", "Results", "run_class"]
+__all__ = ["JUDGE", "Engine", "Results", "progress_line", "run_class"]
 
 JUDGE: tuple[str, ...] = (sys.executable, "-m", "manual_backprop.classroom.judge")
 _POLL = 0.05                            # seconds between looks at the running processes
@@ -65,29 +68,42 @@ class _Worker:
 def run_class(submissions: Sequence[Submission], options: Sequence[str] = (), *,
               jobs: int | None = None, timeout: float = 60.0, memory_mb: int = 2048,
               command: Sequence[str] | None = None, progress: TextIO | None = None,
-              require_isolation: Callable[[dict[str, Any]], None] | None = None) -> Results:
+              require_isolation: Callable[[dict[str, Any]], None] | None = None,
+              contents: Sequence[Job | None] | None = None,
+              done: Mapping[int, Result] | None = None,
+              on_result: Callable[[int, Result], None] | None = None) -> Results:
     """Check every submission (``FILE:FUNC`` with ``options``; see the module docstring),
     ``jobs`` at a time (default os.cpu_count()); returns the results in the order of
     ``submissions``. Before anything runs, every submission is copied into the run's
     directory and the isolation a sandbox gets is probed: its line is the first one written
     to ``progress`` (if given) and ``require_isolation`` (if given) is called with it (it
-    raises to stop the run). Then one line per finished submission goes to ``progress``."""
-    run = _Run(submissions, options, max(1, jobs or os.cpu_count() or 1), timeout, memory_mb,
-               None if command is None else tuple(command), progress)
+    raises to stop the run). Then one line per finished submission goes to ``progress``.
+
+    Args:
+        contents: the submissions' bytes, read already (``discovery.read_job``), in the order
+            of ``submissions`` (None, or a None entry: read now).
+        done: the results known already (a resumed run's, by index): not checked again.
+        on_result: called with (index, result) as each checked submission finishes.
+    """
+    engine = Engine(options, max(1, jobs or os.cpu_count() or 1), timeout, memory_mb,
+                    None if command is None else tuple(command), progress)
     try:
-        run.prepare(require_isolation)
-        return run.run()
+        todo = sum(s.problem is None for i, s in enumerate(submissions)
+                   if done is None or i not in done)
+        engine.start(require_isolation, todo)
+        return engine.grade(submissions, contents, done, on_result)
     finally:
-        run.close()
+        engine.close()
 
 
-class _Run:
-    """The state of a class run (``run_class``)."""
+class Engine:
+    """Judges (or, with ``command``, a process per submission) that check batches of
+    submissions, ``jobs`` at a time, in the sandboxes of one run directory, until ``close``.
+    A class run uses one for all its submissions (``run_class``); a cluster's worker keeps
+    one for the tasks it takes (``remote``)."""
 
-    def __init__(self, submissions: Sequence[Submission], options: Sequence[str], jobs: int,
-                 timeout: float, memory_mb: int, command: tuple[str, ...] | None,
-                 progress: TextIO | None) -> None:
-        self.submissions = submissions
+    def __init__(self, options: Sequence[str], jobs: int, timeout: float, memory_mb: int,
+                 command: tuple[str, ...] | None, progress: TextIO | None) -> None:
         self.options = list(options)
         self.jobs = jobs
         self.timeout = timeout
@@ -99,30 +115,59 @@ class _Run:
         self.selector = selectors.DefaultSelector()
         self.workers: list[_Worker] = []
         self.pending: list[_Job] = []
-        self.found: list[Result | None] = [None] * len(submissions)
-        self.done = 0
-        self.results = Results([])
+        self.isolation: dict[str, Any] = {}
         self.env = child_env(TMPDIR=str(self.runtime.dir))
+        self.total = self.done = 0
+        self.found: list[Result | None] = []
+        self.on_result: Callable[[int, Result], None] | None = None
 
-    def prepare(self, require_isolation: Callable[[dict[str, Any]], None] | None) -> None:
-        """Copy every submission, probe the isolation, say it (and maybe stop)."""
-        self.pending = [_Job(i, sub, self.runtime.copy(sub.path))
-                        for i, sub in enumerate(self.submissions)]
+    def start(self, require_isolation: Callable[[dict[str, Any]], None] | None,
+              judges: int) -> None:
+        """Start up to ``judges`` judges (they load jax meanwhile), probe the isolation, say it
+        (and maybe stop)."""
         if self.command is None:
-            self._start()                          # judges load jax meanwhile (no job yet)
-        self.results.isolation = probe_isolation(self.runtime)
+            while len(self.workers) < min(self.jobs, judges):
+                self.workers.append(_Worker(Process(JUDGE, self.env, self.memory_mb,
+                                                    self.selector, stdin=True), None))
+        self.isolation = probe_isolation(self.runtime)
         if self.progress is not None:
-            print(describe_isolation(self.results.isolation), file=self.progress, flush=True)
+            print(describe_isolation(self.isolation), file=self.progress, flush=True)
         if require_isolation is not None:
-            require_isolation(self.results.isolation)
+            require_isolation(self.isolation)
 
     def close(self) -> None:
         for worker in self.workers:                # Ctrl-C, or an error of ours
             worker.process.finish()
+        self.workers.clear()
         self.selector.close()
         self.runtime.close()
 
-    def run(self) -> Results:
+    def grade(self, submissions: Sequence[Submission],
+              contents: Sequence[Job | None] | None = None,
+              done: Mapping[int, Result] | None = None,
+              on_result: Callable[[int, Result], None] | None = None) -> Results:
+        """Check ``submissions`` (see ``run_class``: every copy is made before the first one
+        runs) and return their results in order."""
+        self.total = len(submissions)
+        self.found = [None] * self.total
+        self.on_result = on_result
+        for i, result in (done or {}).items():
+            self.found[i] = result
+        self.done = sum(r is not None for r in self.found)
+        for i, sub in enumerate(submissions):
+            if self.found[i] is None and sub.problem is not None:
+                result = self.found[i] = problem_result(sub)
+                self.done += 1
+                if self.progress is not None:
+                    print(progress_line(self.done, self.total, result), file=self.progress,
+                          flush=True)
+        self.pending = []
+        for i, sub in enumerate(submissions):
+            if self.found[i] is None:
+                job = contents[i] if contents is not None else None
+                job = read_job(sub) if job is None else job
+                copy = self.runtime.write(job.filename, job.content, job.extra)
+                self.pending.append(_Job(i, sub, copy))
         while self.pending or any(w.job for w in self.workers):
             self._start()
             now = time.monotonic()
@@ -132,8 +177,9 @@ class _Run:
                 key.data.read(key.fd)
             for worker in list(self.workers):
                 self._look_at(worker)
-        self.results.extend(r for r in self.found if r is not None)
-        return self.results
+        results = Results(r for r in self.found if r is not None)
+        results.isolation = self.isolation
+        return results
 
     def _start(self) -> None:
         """Start workers and give idle judges a job."""
@@ -195,10 +241,18 @@ class _Run:
                            timed_out=late, timeout=self.timeout, memory_mb=self.memory_mb)
         self.found[job.index] = result
         self.done += 1
+        if self.on_result is not None:
+            self.on_result(job.index, result)
         if self.progress is not None:
-            print(_("[{done}/{total}] {name}  {verdict}  {seconds:.1f} s").format(
-                done=self.done, total=len(self.submissions), name=job.submission.name,
-                verdict=result.verdict_word, seconds=seconds), file=self.progress, flush=True)
+            print(progress_line(self.done, self.total, result), file=self.progress,
+                  flush=True)
+
+
+def progress_line(done: int, total: int, result: Result) -> str:
+    """The line said when a submission is finished: its place, name, verdict and time."""
+    return _("[{done}/{total}] {name}  {verdict}  {seconds:.1f} s").format(
+        done=done, total=total, name=result.submission.name, verdict=result.verdict_word,
+        seconds=result.seconds)
 
 
 def _answers(worker: _Worker) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 from ..i18n import _
 
-__all__ = ["CHECK_VERDICTS", "CSV_COLUMNS", "EXIT_AGREES", "EXIT_CONVENTION", "EXIT_FAILED",
+__all__ = ["CHECK_VERDICTS", "EXIT_AGREES", "EXIT_CONVENTION", "EXIT_FAILED",
            "EXIT_USAGE", "EXIT_WRONG", "FAILURES", "FAILURE_CODES", "VERDICTS", "CheckJSON",
            "Result", "Submission", "failure_json", "read_verdict", "verdict_word"]
 
@@ -33,8 +33,6 @@ EXIT_WRONG = 1        # wrong math (or a caveat with --strict); a class run: not
 EXIT_USAGE = 2        # a usage error: bad option, missing file or function, no submission
 EXIT_CONVENTION = 3   # agrees in another convention (rerun with the hint's options)
 EXIT_FAILED = 4       # check FILE:FUNC: no verdict on its math (``FAILURES``)
-
-CSV_COLUMNS = ("submission", "verdict", "diagnosis", "hint", "caveats", "seconds")
 
 FAILURE_CODES = {
     "timeout": "no verdict within the time limit (--timeout)",
@@ -109,12 +107,20 @@ def verdict_word(verdict: str) -> str:
 
 @dataclass(frozen=True)
 class Submission:
-    """One file to check: its path, the function to check in it, and the name it is shown as
-    (the file name; the path if two submissions share a file name)."""
+    """One file to check: its path, the function to check in it, the name it is shown as
+    (the file name, or the student's folder; the path if two submissions share a name), and
+    the student's folder ("" for a file given directly or found directly in a directory).
+
+    A student's folder in which no file could be chosen has a ``problem`` (a code of
+    FAILURE_CODES: ``no_file``, ``several_files``), its folder as ``path`` and the files that
+    were candidates: the run gives it the verdict ``error`` without checking anything."""
 
     path: Path
     function: str
     name: str
+    student: str = ""
+    problem: str | None = None
+    candidates: tuple[Path, ...] = ()
 
     @property
     def target(self) -> str:

@@ -1,17 +1,17 @@
-"""What a class run writes: the table, the CSV, the reports and the JSON."""
+"""What a class run writes: the table, the reports and the JSON (the CSV and the gradebooks'
+files: ``manual_backprop.grading.gradebooks``)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..i18n import _, columns, ngettext, pad
-from .schema import CSV_COLUMNS, VERDICTS, Result, verdict_word
+from .schema import VERDICTS, Result, verdict_word
 
-__all__ = ["as_json", "format_table", "write_csv", "write_reports"]
+__all__ = ["as_json", "format_table", "write_reports"]
 
 
 def _clip(text: str, width: int) -> str:
@@ -49,16 +49,6 @@ def format_table(results: Sequence[Result], isolation: str | None = None) -> str
     return "\n".join(lines)
 
 
-def write_csv(results: Sequence[Result], path: Path) -> None:
-    """One row per submission, columns CSV_COLUMNS; lists joined with "; "."""
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for r in results:
-            writer.writerow([r.submission.name, r.verdict, "; ".join(r.diagnosis), r.hint or "",
-                             "; ".join(r.caveats), f"{r.seconds:.1f}"])
-
-
 def write_reports(results: Sequence[Result], directory: Path) -> None:
     """Each submission's full report to ``directory/<submission name>.txt``."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -67,15 +57,21 @@ def write_reports(results: Sequence[Result], directory: Path) -> None:
         (directory / f"{name}.txt").write_text(r.report.rstrip() + "\n", encoding="utf-8")
 
 
-def as_json(results: Sequence[Result], isolation: dict[str, Any] | None = None) -> str:
-    """The results as one JSON object: submissions (one object each), counts (by verdict),
-    ok, and isolation (the layers the sandboxes got and the ones they lack), if given."""
+def as_json(results: Sequence[Result], isolation: dict[str, Any] | None = None, *,
+            scores: Sequence[float] | None = None) -> str:
+    """The results as one JSON object: submissions (one object each: its name, path,
+    student folder, function, verdict, ok, diagnosis codes and their prose, hint, caveats,
+    seconds, and its score when ``scores`` are given), counts (by verdict), ok, and isolation
+    (the layers the sandboxes got and the ones they lack), if given."""
     out: dict[str, Any] = {
         "submissions": [{"submission": r.submission.name, "path": str(r.submission.path),
+                         "student": r.submission.student,
                          "function": r.submission.function, "verdict": r.verdict, "ok": r.ok,
-                         "diagnosis": list(r.diagnosis), "hint": r.hint,
-                         "caveats": list(r.caveats), "seconds": round(r.seconds, 3)}
-                        for r in results],
+                         "diagnosis": list(r.diagnosis),
+                         "diagnosis_text": list(r.diagnosis_text or r.diagnosis), "hint": r.hint,
+                         "caveats": list(r.caveats), "seconds": round(r.seconds, 3),
+                         **({} if scores is None else {"score": scores[i]})}
+                        for i, r in enumerate(results)],
         "counts": {v: sum(r.verdict == v for r in results) for v in VERDICTS},
         "ok": all(r.ok for r in results)}
     if isolation is not None:

@@ -35,6 +35,7 @@ missing isolation with ``--require-isolation``).
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,17 +43,20 @@ from typing import Any
 
 from ..classroom.discovery import find_submissions
 from ..classroom.options import is_class_run
+from ..classroom.rows import row_of
 from ..classroom.run import Results, run_class
 from ..classroom.schema import (
     CHECK_VERDICTS,
-    CSV_COLUMNS,
     EXIT_USAGE,
     VERDICTS,
     Result,
     Submission,
     verdict_word,
 )
-from ..classroom.tables import as_json, format_table, write_csv, write_reports
+from ..classroom.session import Plan, grade_class
+from ..classroom.tables import as_json, format_table, write_reports
+from ..grading import gradebooks
+from ..grading.records import Row, Verdict
 from ..i18n import _
 from .args import (
     Parser,
@@ -65,9 +69,9 @@ from .args import (
     positive_int,
 )
 
-__all__ = ["CHECK_VERDICTS", "CSV_COLUMNS", "VERDICTS", "Result", "Results", "Submission",
-           "UsageError", "find_submissions", "format_table", "is_class_run", "main",
-           "run_class", "verdict_word", "write_csv", "write_reports"]
+__all__ = ["CHECK_VERDICTS", "VERDICTS", "Result", "Results", "Submission", "UsageError",
+           "find_submissions", "format_table", "is_class_run", "main", "run_class",
+           "verdict_word", "write_reports"]
 
 PROG = "manual-backprop check"
 
@@ -86,15 +90,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-mb", type=positive_int, default=2048, metavar="M",
                    help=_("address space per submission, in MB (default 2048)"))
     p.add_argument("--csv", type=Path, metavar="FILE",
-                   help=_("write one row per submission"))
+                   help=_("write one row per submission (and the run's settings beside it)"))
     p.add_argument("--out", type=Path, metavar="DIR",
-                   help=_("write each submission's full report to DIR/<file name>.txt"))
+                   help=_("write each submission's full report to DIR/<file name>.txt, and "
+                          "journal each row there: the same command again resumes"))
     p.add_argument("--json", action="store_true", help=_("print the results as JSON"))
     p.add_argument("--isolation", action="store_true",
                    help=_("print the isolation the sandbox got (to stderr)"))
     p.add_argument("--require-isolation", action="store_true",
                    help=_("a usage error (exit 2) unless the sandbox gets every layer of "
                           "isolation"))
+    grading = p.add_argument_group(_("grading"))
+    grading.add_argument("--cluster", metavar="ADDRESS",
+                         help=_("check on a Dask cluster: local:N (N worker processes "
+                                "started for the run) or a scheduler's address"))
+    grading.add_argument("--points", type=positive_float, metavar="N",
+                         help=_("a score column: N for agrees and agrees_with_caveats, else 0"))
+    grading.add_argument("--roster", type=Path, metavar="FILE.csv",
+                         help=_("the students: submission name → student id (with --format)"))
+    grading.add_argument("--format", choices=gradebooks.FORMATS,
+                         help=_("write --csv for this gradebook's import (needs --roster and "
+                                "--points)"))
+    grading.add_argument("--assignment", metavar="NAME",
+                         help=_("the gradebook's column (default: the function's name)"))
+    grading.add_argument("--excel", action="store_true",
+                         help=_("a byte order mark first in --csv, so that Excel reads it as "
+                                "UTF-8"))
     add_check_options(p)
     add_language_option(p)
     return p
@@ -108,29 +129,105 @@ def _require(isolation: dict[str, Any]) -> None:
             line=describe_isolation(isolation)))
 
 
+def _check_grading_options(args: argparse.Namespace) -> gradebooks.Roster | None:
+    """The usage errors of the grading options, before anything runs; the roster, if any."""
+    if args.cluster is not None:
+        from ..grading.cluster import parse_cluster
+
+        try:
+            parse_cluster(args.cluster)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.format is not None:
+        missing = [flag for flag, value in (("--roster", args.roster), ("--points", args.points),
+                                            ("--csv", args.csv)) if value is None]
+        if missing:
+            raise UsageError(_("--format {format} needs {options}").format(
+                format=args.format, options=", ".join(missing)))
+    for flag, value, needs in (("--roster", args.roster, "--format"),
+                               ("--assignment", args.assignment, "--format"),
+                               ("--excel", args.excel, "--csv")):
+        if value and getattr(args, needs[2:]) is None:
+            raise UsageError(_("{option} goes with {other}").format(option=flag, other=needs))
+    if args.roster is None:
+        return None
+    try:
+        return gradebooks.read_roster(args.roster)
+    except OSError as exc:
+        raise UsageError(_("--roster: {error}").format(error=exc)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _settings(args: argparse.Namespace, options: list[str]) -> dict[str, Any]:
+    """What makes two runs the same run (the journal's key): the function and every option
+    that changes a row."""
+    return {"function": args.function, "check_options": options, "timeout": args.timeout,
+            "memory_mb": args.memory_mb, "require_isolation": args.require_isolation}
+
+
 def main(argv: Sequence[str] | None = None, *,
          command: Sequence[str] | None = None) -> int:
     """Run a class check; returns the exit status (0, 1 or 2). ``command``: check each
     submission with ``[*command, FILE:FUNC, *options, "--json"]`` instead of the judges
     (``manual_backprop.classroom.run``)."""
+    from ..grading import GradingFailed, JournalError
+    from ..grading.cluster import ClusterError
+
+    started = datetime.datetime.now(datetime.UTC)
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        roster = _check_grading_options(args)
         submissions = find_submissions(args.paths, args.function)
-        results = run_class(submissions, forwarded_options(args), jobs=args.jobs,
-                            timeout=args.timeout, memory_mb=args.memory_mb, command=command,
-                            progress=sys.stderr,
-                            require_isolation=_require if args.require_isolation else None)
-    except UsageError as exc:
+        if roster is not None:
+            try:
+                roster.match([Row(s.name, s.student, Verdict.ERROR) for s in submissions])
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        options = forwarded_options(args)
+        plan = Plan(tuple(options), args.timeout, args.memory_mb, args.jobs, args.cluster,
+                    args.out, _settings(args, options), args.strict, args.require_isolation)
+        results = grade_class(submissions, plan, command=command, progress=sys.stderr,
+                              require_isolation=_require if args.require_isolation else None)
+    except (UsageError, JournalError, ClusterError) as exc:
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    except GradingFailed as exc:
+        print(error_line(PROG, _("{error}; the rows of the others are journaled: run the same "
+                                 "command again to grade the rest").format(error=exc)),
+              file=sys.stderr)
+        return 1
     from reference.sandboxed import describe_isolation, isolation_missing
 
+    line = describe_isolation(results.isolation)
+    isolation = {"layers": results.isolation, "missing": isolation_missing(results.isolation),
+                 "line": line}
+    rows = [row_of(r) for r in results]
+    scores = (None if args.points is None else
+              [gradebooks.score(row, args.points, strict=args.strict) for row in rows])
     if args.csv is not None:
-        write_csv(results, args.csv)
+        _write_csv(args, rows, roster)
+        gradebooks.write_settings(args.csv, {
+            "started": started.isoformat(timespec="seconds"), "paths": args.paths,
+            "function": args.function, "check_options": options,
+            "seed": args.seed if args.seed is not None else 0, "timeout": args.timeout,
+            "memory_mb": args.memory_mb, "jobs": args.jobs, "cluster": args.cluster,
+            "points": args.points, "format": args.format, "isolation": isolation,
+            "python": sys.version.split()[0]})
     if args.out is not None:
         write_reports(results, args.out)
-    line = describe_isolation(results.isolation)
-    print(as_json(results, {"layers": results.isolation,
-                            "missing": isolation_missing(results.isolation), "line": line})
-          if args.json else format_table(results, line))
+    print(as_json(results, isolation, scores=scores) if args.json else
+          format_table(results, line))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _write_csv(args: argparse.Namespace, rows: list[Row],
+               roster: gradebooks.Roster | None) -> None:
+    if args.format is None:
+        gradebooks.write_rows(rows, args.csv, points=args.points, excel=args.excel,
+                              strict=args.strict)
+        return
+    assert roster is not None and args.points is not None
+    gradebooks.write_gradebook(args.format, rows, roster, args.csv,
+                               assignment=args.assignment or args.function or "backprop",
+                               points=args.points, excel=args.excel, strict=args.strict)

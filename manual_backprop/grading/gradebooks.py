@@ -6,7 +6,8 @@
     write_moodle(rows, roster, "moodle.csv", assignment="HW3 backprop", points=10)
     write_settings("marks.csv", {...}) → marks.settings.json        the run's settings beside it
 
-**Points** (``score``): full points for ``agrees`` and ``agrees_with_caveats``, 0 otherwise.
+**Points** (``score``): full points for ``agrees`` and ``agrees_with_caveats`` (for
+``agrees`` only with ``strict``, as ``check --strict`` fails a caveat), 0 otherwise.
 
 **The roster** is a CSV file with a header and one row per student. Two columns are needed:
 ``submission`` (the name of the student's file or folder, as the class run names it, with or
@@ -59,7 +60,7 @@ from typing import Any
 
 from .. import __version__
 from ..i18n import _
-from .records import Row
+from .records import Row, Verdict
 
 __all__ = ["CANVAS_COLUMNS", "CSV_COLUMNS", "FORMATS", "MOODLE_COLUMNS", "Roster", "Student",
            "read_roster", "score", "settings_path", "write_canvas", "write_gradebook",
@@ -89,10 +90,12 @@ def _check_points(points: float) -> None:
         raise ValueError(f"`points` must be a finite number > 0, got {points!r}")
 
 
-def score(row: Row, points: float) -> float:
-    """``points`` for a passing verdict (``Row.passed``), else 0."""
+def score(row: Row, points: float, *, strict: bool = False) -> float:
+    """``points`` for a passing verdict (``Row.passed``; with ``strict``, ``agrees`` only),
+    else 0."""
     _check_points(points)
-    return float(points) if row.passed else 0.0
+    passed = row.verdict is Verdict.AGREES if strict else row.passed
+    return float(points) if passed else 0.0
 
 
 def _number(value: float) -> str:
@@ -229,7 +232,7 @@ def _open(path: Path, excel: bool) -> Any:
 
 
 def write_rows(rows: Sequence[Row], path: Path, *, points: float | None = None,
-               excel: bool = False) -> None:
+               excel: bool = False, strict: bool = False) -> None:
     """Our CSV: one row per submission, columns CSV_COLUMNS (``score`` only with ``points``;
     lists joined with "; ", seconds with one decimal)."""
     columns = [c for c in CSV_COLUMNS if c != "score" or points is not None]
@@ -240,7 +243,7 @@ def write_rows(rows: Sequence[Row], path: Path, *, points: float | None = None,
             cells = [r.submission, r.student, r.verdict.value, "; ".join(r.diagnosis),
                      "; ".join(r.diagnosis_text), r.hint or "", "; ".join(r.caveats)]
             if points is not None:
-                cells.append(_number(score(r, points)))
+                cells.append(_number(score(r, points, strict=strict)))
             writer.writerow([*cells, f"{r.seconds:.1f}"])
 
 
@@ -257,7 +260,7 @@ def _check_assignment(assignment: str) -> None:
 
 
 def write_canvas(rows: Sequence[Row], roster: Roster, path: Path, *, assignment: str,
-                 points: float, excel: bool = False) -> None:
+                 points: float, excel: bool = False, strict: bool = False) -> None:
     """The Canvas gradebook import file: CANVAS_COLUMNS, the assignment's column, a
     ``Points Possible`` row, then one row per submission in the order of ``rows``."""
     _check_assignment(assignment)
@@ -269,11 +272,11 @@ def write_canvas(rows: Sequence[Row], roster: Roster, path: Path, *, assignment:
         writer.writerow(["Points Possible", "", "", "", "", _number(points)])
         for row, s in pairs:
             writer.writerow([s.name, s.student_id, s.sis_user_id, s.sis_login_id, s.section,
-                             _number(score(row, points))])
+                             _number(score(row, points, strict=strict))])
 
 
 def write_moodle(rows: Sequence[Row], roster: Roster, path: Path, *, assignment: str,
-                 points: float, excel: bool = False) -> None:
+                 points: float, excel: bool = False, strict: bool = False) -> None:
     """The Moodle grade import file: ``ID number``, ``Email address`` (if the roster has
     emails), the assignment's grade, ``Feedback``; one row per submission."""
     _check_assignment(assignment)
@@ -285,16 +288,18 @@ def write_moodle(rows: Sequence[Row], roster: Roster, path: Path, *, assignment:
         writer.writerow([*MOODLE_COLUMNS[: 2 if emails else 1], assignment, "Feedback"])
         for row, s in pairs:
             writer.writerow([s.student_id, *([s.email] if emails else []),
-                             _number(score(row, points)), _feedback(row)])
+                             _number(score(row, points, strict=strict)), _feedback(row)])
 
 
 def write_gradebook(format: str, rows: Sequence[Row], roster: Roster, path: Path, *,
-                    assignment: str, points: float, excel: bool = False) -> None:
+                    assignment: str, points: float, excel: bool = False,
+                    strict: bool = False) -> None:
     """``--format canvas|moodle``: ``write_canvas`` or ``write_moodle``."""
     writers = {"canvas": write_canvas, "moodle": write_moodle}
     if format not in writers:
         raise ValueError(f"`format` must be one of {', '.join(FORMATS)}, got {format!r}")
-    writers[format](rows, roster, path, assignment=assignment, points=points, excel=excel)
+    writers[format](rows, roster, path, assignment=assignment, points=points, excel=excel,
+                    strict=strict)
 
 
 # -- the run's settings -----------------------------------------------------------------------

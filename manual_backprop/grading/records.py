@@ -59,6 +59,8 @@ class Job:
         options: the check options, as on the command line (``("--max-examples", "50")``).
         extra: the files beside it that it may import (a student folder's helper modules),
             as (path relative to the submission's directory, bytes) pairs.
+        origin: where the file was found (its path as the run was given it), for reports and
+            tracebacks only: not part of ``digest``.
     """
 
     name: str
@@ -68,9 +70,10 @@ class Job:
     function: str
     options: tuple[str, ...] = ()
     extra: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    origin: str = ""
 
     def __post_init__(self) -> None:
-        for key in ("name", "student", "filename", "function"):
+        for key in ("name", "student", "filename", "function", "origin"):
             _check_str(key, getattr(self, key))
         if not isinstance(self.content, bytes):
             raise TypeError(f"`content` must be bytes, got {type(self.content).__name__}")
