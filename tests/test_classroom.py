@@ -65,7 +65,6 @@ import numpy as np
 import manual_backprop as mb
 from manual_backprop.cli.args import error_line
 from manual_backprop.cli.notebook import NotebookError, load_notebook
-from manual_backprop.grading.gradebooks import CSV_COLUMNS
 from manual_backprop.i18n import set_language
 
 OWN = {"en": {"no function": "{where} has no function {name!r}", "hint": "look at the sign"},

@@ -9,6 +9,7 @@ that someone else started and leaves it running."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -25,10 +26,12 @@ from manual_backprop.grading.executors import grade_all, open_executor
 from manual_backprop.grading.journal import JOURNAL_NAME, Journal
 from manual_backprop.grading.records import Job, Row
 from tests._grading_standin import SETTINGS, standin_grade
+from tests.test_classroom import CORRECT, _backprop
 
 pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parent.parent
+BUGGY = "import numpy as np\n" + _backprop(sign="")
 
 
 def _jobs(n: int, sleep: float) -> list[Job]:
@@ -147,3 +150,87 @@ def test_an_address_connects_to_a_running_scheduler_and_leaves_it_running(
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=60)
+
+
+# -- the class run on a cluster: the real check -----------------------------------------------
+
+SLOW_CORRECT = ("import time\n" + CORRECT).replace(
+    "def backprop(weights, X, Y):\n", "def backprop(weights, X, Y):\n    time.sleep(0.03)\n")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def _busy_judges(root: int) -> list[int]:
+    """The judges under ``root`` that are checking a submission (their sandbox is alive)."""
+    tree, found, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        todo += tree.get(pid, [])
+        try:
+            command = (Path(f"/proc/{pid}/cmdline").read_bytes()).split(b"\0")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if b"manual_backprop.classroom.judge" in command and tree.get(pid):
+            found.append(pid)
+    return found
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _class_command(folder: Path, out: Path, marks: Path, *where: str) -> list[str]:
+    return [sys.executable, "-m", "manual_backprop", "check", str(folder), "--function",
+            "backprop", "--max-examples", "5", "--out", str(out), "--csv", str(marks),
+            "--lang", "en", *where]
+
+
+def _without_seconds(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
+
+
+def test_a_class_run_on_a_local_cluster_survives_a_killed_worker(tmp_path: Path) -> None:
+    """``check DIR --cluster local:2``: a Dask worker process is killed (SIGKILL) while its
+    judge checks a submission; the scheduler runs that task again on a worker, and the run
+    ends with the rows of a local run (timings aside), each journaled once."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = [f"s{i:02d}.py" for i in range(8)]
+    for i, name in enumerate(names):
+        (folder / name).write_text(BUGGY if i % 4 == 1 else SLOW_CORRECT, encoding="utf-8")
+    local = subprocess.run(_class_command(folder, tmp_path / "local", tmp_path / "local.csv",
+                                          "--jobs", "2"),
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert local.returncode == 1, local.stderr
+    out, marks = tmp_path / "out", tmp_path / "marks.csv"
+    run = subprocess.Popen(_class_command(folder, out, marks, "--cluster", "local:2"),
+                           cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    killed = []
+    deadline = time.monotonic() + 300
+    while not killed and run.poll() is None and time.monotonic() < deadline:
+        judges = _busy_judges(run.pid)
+        if judges:
+            worker = _parent(judges[0])
+            os.kill(worker, signal.SIGKILL)
+            killed.append(worker)
+        time.sleep(0.02)
+    stdout, stderr = run.communicate(timeout=600)
+    assert killed, "no judge was seen at work"
+    assert run.returncode == 1, stderr
+    assert _without_seconds(marks) == _without_seconds(tmp_path / "local.csv")
+    lines = (out / JOURNAL_NAME).read_text("utf-8").splitlines()
+    assert Counter(json.loads(line)["name"] for line in lines) == Counter(names)
+    assert not _alive(killed[0])
+    assert stdout.splitlines()[-2] == "8 submissions: 6 agrees, 2 wrong"
