@@ -17,9 +17,9 @@ import csv
 import inspect
 import io
 import json
-import shutil
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
