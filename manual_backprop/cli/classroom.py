@@ -2,34 +2,46 @@
 
     python -m manual_backprop check submissions/ --function backprop --jobs 4 --csv marks.csv
     python -m manual_backprop check alice.ipynb bob.py:my_backprop --function backprop
+    python -m manual_backprop check moodle/ --function backprop --out run/ --cluster local:4
+    python -m manual_backprop check moodle/ --function backprop --points 10 \
+        --roster roster.csv --format canvas --csv canvas.csv
 
 Each PATH is ``FILE.py``, ``FILE.ipynb`` (either optionally ``:FUNC``, overriding
-``--function``) or a directory (every ``.py`` and ``.ipynb`` file directly in it, sorted; names
-starting with "." are left out). Before the first one runs, every submission is copied into
-the run's directory (a sandbox gets its own copy, and nothing else to write than its own
-directory) and the isolation a sandbox gets on this machine is probed: the run's first line
-(on stderr) and the table's last line say which it is, the JSON has it as "isolation", and
-``--require-isolation`` makes a missing layer a usage error before anything runs.
+``--function``) or a directory: every ``.py`` and ``.ipynb`` file directly in it, and every
+folder in it as one student's (``classroom.discovery``; names starting with "." or "__" are
+left out). Before the first one runs, every submission is copied into the run's directory (a
+sandbox gets its own copy, and nothing else to write than its own directory) and the isolation
+a sandbox gets on this machine is probed: the run's first line (on stderr; after the resume
+line of a run that continues) and the table's last line say which it is, the JSON has it as
+"isolation", and ``--require-isolation`` makes a missing layer a usage error before anything
+runs.
 
 ``--jobs`` judges check the submissions (``manual_backprop.classroom.run``): processes that
 live for the whole run (jax is loaded and compiled once in each), each running one
 submission's function at a time in a fresh sandbox (numpy only; ``reference.sandboxed``,
 docs/classroom.md), with its address space limited to ``--memory-mb`` and stopped after
-``--timeout`` seconds, with everything it started. A crash, ``sys.exit``, an endless loop, a
-syntax error, a missing function or a memory blow-up is that submission's verdict and never
-stops the others. Each check's verdict is read as ``check FILE:FUNC --json`` prints it
-(``manual_backprop.classroom.schema``, ``interpret``): ``agrees``, ``agrees_with_caveats``,
-``agrees_in_another_convention`` or ``wrong``, else ``error`` (with the reason as diagnosis)
-or ``timeout``.
+``--timeout`` seconds, with everything it started. With ``--cluster``, a Dask cluster's
+workers do the same (``classroom.remote``, ``classroom.session``). A crash, ``sys.exit``, an
+endless loop, a syntax error, a missing function or a memory blow-up is that submission's
+verdict and never stops the others. Each check's verdict is read as ``check FILE:FUNC --json``
+prints it (``manual_backprop.classroom.schema``, ``interpret``): ``agrees``,
+``agrees_with_caveats``, ``agrees_in_another_convention`` or ``wrong``, else ``error`` or
+``timeout`` (with the reason's code, ``schema.FAILURE_CODES``, and its prose). With ``--out``
+every row is journaled as it finishes, and the same command again resumes
+(``manual_backprop.grading.journal``). The CSV (with ``--points``, a score; with ``--format``,
+a Canvas or Moodle import file for the students of ``--roster``) and the settings beside it:
+``manual_backprop.grading.gradebooks``.
 
 Language: the progress lines, the table (its verdict column included), the reports and the
-diagnoses of errors are in the current language (``manual_backprop.i18n``), and every check
-gets the run's ``--lang``; the CSV's header and verdict column, and the JSON's keys, verdicts
-and counts, are the codes above in every language (scripts read them).
+diagnoses' prose are in the current language (``manual_backprop.i18n``), and every check
+gets the run's ``--lang``; the CSV's header, verdict and diagnosis codes, and the JSON's keys,
+verdicts, codes and counts, are the same in every language (scripts read them).
 
 Exit status: 0 every submission agrees (with or without caveats; with ``--strict``, caveats
-fail), 1 otherwise, 2 a usage error (bad option, no submission found, no function named,
-missing isolation with ``--require-isolation``).
+fail), 1 otherwise (or a cluster could not grade some: named, and the same command again
+grades them), 2 a usage error (bad option, no submission found, no function named, missing
+isolation with ``--require-isolation``, a submission not on the roster, a journal in use, a
+cluster that cannot be used).
 """
 
 from __future__ import annotations

@@ -13,26 +13,9 @@
 Importing this package needs numpy and the standard library only: Dask is imported by
 ``cluster`` when a cluster is asked for.
 
-How the class run is to use them (``check DIR ...``, once the judge/sandbox split lands):
-
-1. options: ``--cluster`` (``cluster.parse_cluster``), ``--points`` (> 0), ``--roster``
-   (``gradebooks.read_roster``), ``--format canvas|moodle`` (needs ``--roster``, ``--points``
-   and ``--csv``; an ``--assignment NAME`` for the column), ``--excel``, ``--forbid-imports``
-   (``forbid.parse_forbidden``): each ValueError is a usage error (exit 2), before any grading;
-2. ``discovery.discover(paths, function)``; a ``Found`` with a problem is its
-   ``discovery.problem_row``, the others ``discovery.job_of(found, function, options)`` with
-   the forwarded check options (``--lang`` included: the rows' prose is in it);
-3. the run's settings (function, options, version, isolation, timeout, memory, forbidden
-   imports) → ``Journal(out, settings)``; its ``resume_line(jobs)``, if any, is the first
-   line on stderr;
-4. ``with open_executor(cluster, jobs=N) as executor: grade_all(jobs, grade, executor,
-   journal, on_row=<the progress line>)``, where ``grade`` is a module-level function
-   (importable on a cluster's workers) that writes the job's files to its own directory,
-   runs the sandbox and the judge (one judge per process, made on first use), and returns a
-   ``Row`` whose ``diagnosis`` holds codes and ``diagnosis_text`` prose; ``GradingFailed``
-   names the submissions to rerun (exit 1);
-5. the rows, problem rows in their place, go to the table, ``gradebooks.write_rows`` (or
-   ``write_gradebook`` with ``--format``) and ``gradebooks.write_settings`` beside the CSV.
+The class run (``check DIR``: ``manual_backprop.classroom.session``) uses them: its options
+``--out`` (the journal), ``--cluster``, ``--points``, ``--roster``, ``--format``, ``--excel``,
+``--forbid-imports``; its task on a cluster's worker is ``manual_backprop.classroom.remote``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import concurrent.futures as cf
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from ..i18n import _
 from .journal import Journal
 from .records import Job, Row
 
@@ -40,8 +41,9 @@ class GradingFailed(RuntimeError):
         self.failures = failures
         names = ", ".join(list(failures)[:5]) + (", ..." if len(failures) > 5 else "")
         first = next(iter(failures.values()))
-        super().__init__(f"{len(failures)} submission(s) could not be graded ({names}); "
-                         f"first error: {type(first).__name__}: {first}")
+        super().__init__(_("{count} submission(s) could not be graded ({names}); first error: "
+                           "{error}").format(count=len(failures), names=names,
+                                             error=f"{type(first).__name__}: {first}"))
 
 
 def local_executor(jobs: int) -> cf.Executor:
