@@ -252,3 +252,17 @@ def test_grading_usage_errors_exit_2_before_anything_runs(
     assert out == "" and err.count("\n") == 1, err
     assert err.startswith("manual-backprop check: error: ") and message in err, err
     assert not (tmp_path / "marks.csv").exists()
+
+
+def test_cluster_without_dask_is_a_usage_error_before_anything_runs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)     # as if not installed
+    export, _roster = _export(tmp_path)
+    argv = [str(export), "--function", "backprop", "--cluster", "local:2", "--out",
+            str(tmp_path / "run")]
+    assert classroom.main(argv, command=("false",)) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("manual-backprop check: error: --cluster needs Dask "
+                                 "distributed: pip install 'manual-backprop[cluster]'\n")
+    assert not (tmp_path / "run").exists()

@@ -144,11 +144,12 @@ def _require(isolation: dict[str, Any]) -> None:
 def _check_grading_options(args: argparse.Namespace) -> gradebooks.Roster | None:
     """The usage errors of the grading options, before anything runs; the roster, if any."""
     if args.cluster is not None:
-        from ..grading.cluster import parse_cluster
+        from ..grading.cluster import ClusterError, engine, parse_cluster
 
         try:
             parse_cluster(args.cluster)
-        except ValueError as exc:
+            engine()                                # installed? (before anything runs)
+        except (ValueError, ClusterError) as exc:
             raise UsageError(str(exc)) from None
     if args.format is not None:
         missing = [flag for flag, value in (("--roster", args.roster), ("--points", args.points),

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..i18n import _
 
-__all__ = ["ClusterError", "ClusterSpec", "open_cluster", "parse_cluster"]
+__all__ = ["ClusterError", "ClusterSpec", "engine", "open_cluster", "parse_cluster"]
 
 _LOCAL = re.compile(r"local:(\d+)")
 _ADDRESS = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://\S+|[A-Za-z0-9.\-\[\]:]+:\d+")
@@ -70,7 +70,8 @@ def parse_cluster(text: str) -> ClusterSpec:
                            text=text))
 
 
-def _distributed() -> Any:
+def engine() -> Any:
+    """The ``distributed`` module (ClusterError if the extra is not installed)."""
     try:
         import distributed
     except ImportError:
@@ -96,7 +97,7 @@ def open_cluster(spec: ClusterSpec, *, retries: int = 1,
     """
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         raise ValueError(f"`retries` must be a whole number ≥ 0, got {retries!r}")
-    distributed = _distributed()
+    distributed = engine()
     cluster = None
     if spec.workers is not None:
         cluster = distributed.LocalCluster(n_workers=spec.workers, threads_per_worker=1,
