@@ -6,19 +6,21 @@
                     local threads, or a Dask cluster from ``cluster``), and ``grade_all``;
 * ``cluster``     — ``--cluster local:N | ADDRESS`` on Dask distributed (an optional extra);
 * ``discovery``   — submissions in files and in one folder per student (an LMS export);
-* ``forbid``      — ``--forbid-imports``: an import hook for the sandbox;
 * ``gradebooks``  — points, a roster, Canvas and Moodle CSV files, the settings file;
 * ``gradescope``  — a Gradescope autograder bundle and its ``run_autograder``.
 
 Importing this package needs numpy and the standard library only: Dask is imported by
-``cluster`` when a cluster is asked for.
+``cluster`` when a cluster is asked for. (``--forbid-imports`` is no longer here: it is an
+option of ``check`` now, and its import hook is the sandbox's own,
+``manual_backprop.sandbox.forbid``.)
 
 How the class run is to use them (``check DIR ...``, once the judge/sandbox split lands):
 
 1. options: ``--cluster`` (``cluster.parse_cluster``), ``--points`` (> 0), ``--roster``
    (``gradebooks.read_roster``), ``--format canvas|moodle`` (needs ``--roster``, ``--points``
-   and ``--csv``; an ``--assignment NAME`` for the column), ``--excel``, ``--forbid-imports``
-   (``forbid.parse_forbidden``): each ValueError is a usage error (exit 2), before any grading;
+   and ``--csv``; an ``--assignment NAME`` for the column), ``--excel``: each ValueError is
+   a usage error (exit 2), before any grading (``--forbid-imports`` is already forwarded to
+   every check: ``manual_backprop.cli.args.forwarded_options``);
 2. ``discovery.discover(paths, function)``; a ``Found`` with a problem is its
    ``discovery.problem_row``, the others ``discovery.job_of(found, function, options)`` with
    the forwarded check options (``--lang`` included: the rows' prose is in it);
