@@ -18,7 +18,9 @@ sees changes in place), re-issues the numpy warnings the call raised and raises 
 the function raised. Everything else — a sandbox that dies, is late, says something outside
 the protocol or returns an object that is not plain data — raises ``SandboxFailure``, a
 BaseException that the checker does not catch, ending that submission's check as ``error`` or
-``timeout``.
+``timeout``. So does the sandbox's ``forbidden`` (``forbid``: the modules of
+``--forbid-imports``): the submission tried to import one of them, caught or not, and the
+check ends as ``error`` with the code ``forbidden_import``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +48,7 @@ import numpy as np
 
 import manual_backprop
 from manual_backprop.i18n import _
+from manual_backprop.sandbox.forbid import forbidden_message
 from manual_backprop.sandbox.launch import BOOTSTRAP
 from manual_backprop.sandbox.wire import ProtocolError, decode, encode, read_frame, write_frame
 
@@ -249,12 +252,13 @@ class Sandbox:
     compiled under (the original path, as reports show it); cells: a notebook's code cells
     (``manual_backprop.cli.notebook.code_cells``), or None for a ``.py`` file; deadline: a
     ``time.monotonic()`` (system-wide on Linux: a class run's supervisor gives it) before
-    ``limits.timeout`` from the start, if the submission's time began earlier."""
+    ``limits.timeout`` from the start, if the submission's time began earlier; forbid: the
+    modules the submission may not import (``--forbid-imports``; empty: any)."""
 
     def __init__(self, runtime: Runtime, copy: Path, function: str, *, filename: str,
                  cells: list[str] | None = None, all_cells: bool = False,
                  limits: Limits | None = None, lang: str = "en",
-                 deadline: float | None = None) -> None:
+                 deadline: float | None = None, forbid: Iterable[str] = ()) -> None:
         self.runtime = runtime
         self.copy = copy
         self.function = function
@@ -264,6 +268,9 @@ class Sandbox:
         self.limits = limits or Limits()
         self.lang = lang
         self.given_deadline = deadline
+        self.forbid = sorted(set(forbid))
+        if not all(isinstance(n, str) and n for n in self.forbid):
+            raise ValueError(f"`forbid` must be module names, got {self.forbid!r}")
         self.isolation: dict[str, Any] = {}
         self.process: subprocess.Popen[bytes] | None = None
         self.deadline = 0.0
@@ -320,7 +327,8 @@ class Sandbox:
             self.launch()
         self._write({"type": "load", "path": str(self.copy), "filename": self.filename,
                      "function": self.function, "cells": self.cells,
-                     "all_cells": self.all_cells, "lang": self.lang})
+                     "all_cells": self.all_cells, "lang": self.lang,
+                     "forbid": self.forbid})
         message, _blob = self._read()
         if message["type"] == "failed":
             raise self._load_failure(message)
@@ -444,7 +452,7 @@ class Sandbox:
                     return os.read(self._from, n)
 
         try:
-            return read_frame(read)
+            message, blob = read_frame(read)
         except TimeoutError:
             raise self._failure("timeout", self._late(), "timeout") from None
         except EOFError:
@@ -452,6 +460,11 @@ class Sandbox:
         except ProtocolError as exc:
             raise self._failure("error", _("the sandbox broke the protocol: {what}").format(
                 what=exc), "protocol") from None
+        if message["type"] == "forbidden":
+            names = message.get("names")
+            name = _string(names[0]) if isinstance(names, list) and names else ""
+            raise self._failure("error", forbidden_message(name or "?"), "forbidden_import")
+        return message, blob
 
     def call(self, args: tuple[Any, ...]) -> Any:
         """Call the function on ``args`` in the sandbox (see ``SandboxedFunction``)."""

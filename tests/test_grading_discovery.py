@@ -1,7 +1,7 @@
 """Finding submissions (``manual_backprop.grading.discovery``): files, and one folder per
 student as an LMS exports them, each row named by its folder; helper files beside the
 submission; folders without a submission or with several; and ``--forbid-imports``
-(``manual_backprop.grading.forbid``) against every way of importing."""
+(``manual_backprop.sandbox.forbid``) against every way of importing."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from manual_backprop.grading.discovery import Found, defines, discover, job_of, problem_row
-from manual_backprop.grading.forbid import (
+from manual_backprop.grading.records import Job, Verdict
+from manual_backprop.sandbox.forbid import (
     ForbiddenImport,
     ImportBlocker,
     forbidden_message,
     parse_forbidden,
 )
-from manual_backprop.grading.records import Job, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEF = "import numpy as np\n\ndef backprop(weights, X, Y):\n    return weights\n"
@@ -166,7 +166,7 @@ def test_a_submission_importing_jax_is_stopped_in_a_fresh_interpreter(tmp_path: 
     """))
     code = textwrap.dedent(f"""\
         import runpy
-        from manual_backprop.grading.forbid import *
+        from manual_backprop.sandbox.forbid import *
         with ImportBlocker(parse_forbidden("jax,torch,tensorflow,autograd")) as b:
             try:
                 runpy.run_path({str(submission)!r})

@@ -114,6 +114,14 @@ def test_the_bundle_has_its_scripts_at_the_root_and_is_reproducible(tmp_path: Pa
             subprocess.run(["bash", "-n"], input=bundle.read(script), check=True)
 
 
+def test_forbid_imports_goes_to_each_check(tmp_path: Path) -> None:
+    assert autograder_main(["gradescope", "--function", "backprop", "--forbid-imports",
+                            "jax,torch", "-o", str(tmp_path / "a.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "a.zip") as bundle:
+        assert json.loads(bundle.read("config.json"))["options"] == [
+            "--forbid-imports", "jax,torch", "--lang", "en"]
+
+
 def test_run_autograder_on_a_simulated_autograder_tree(tmp_path: Path) -> None:
     root = _autograder(tmp_path)
 

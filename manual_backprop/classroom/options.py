@@ -20,6 +20,7 @@ FORWARDED: dict[str, bool] = {          # the single-check options each check ge
     "--activation": True, "--max-examples": True, "--seed": True, "--layers": True,
     "--layout": True, "--loss": True, "--returns": True, "--alpha": True,
     "--hidden-error": True, "--biases": False, "--strict": False, "--all-cells": False,
+    "--forbid-imports": True,
 }
 _OTHER_OPTIONS: dict[str, bool] = {"--function": True, "--json": False, "--help": False,
                                    "--lang": True, "--isolation": False,

@@ -16,9 +16,10 @@ from typing import Any, NoReturn
 
 from ..i18n import LANGUAGES, _, columns, language_from_env
 
-__all__ = ["ExitingParser", "HelpFormatter", "Parser", "UsageError", "add_language_option",
-           "argparse_message", "depth", "error_line", "language_of", "positive_float",
-           "positive_int"]
+__all__ = ["ExitingParser", "HelpFormatter", "Parser", "UsageError", "add_check_options",
+           "add_forbid_option", "add_language_option", "argparse_message", "depth",
+           "error_line", "forbidden_imports", "forwarded_options", "language_of",
+           "positive_float", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -74,15 +75,40 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     single.add_argument("--hidden-error", choices=manual_backprop.HIDDEN_ERRORS)
     for flag in ("--biases", "--strict", "--all-cells"):
         single.add_argument(flag, action="store_true")
+    add_forbid_option(single)
+
+
+def add_forbid_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--forbid-imports MODULES`` (read by ``forbidden_imports`` once parsed)."""
+    parser.add_argument("--forbid-imports", metavar="MODULES", help=_(
+        "modules the function may not import, separated by commas (such as "
+        "jax,torch,tensorflow,autograd): a submission that imports one, even inside its "
+        "function or in a try block, is an error (a file's function only)"))
+
+
+def forbidden_imports(value: str | None) -> frozenset[str]:
+    """The modules of ``--forbid-imports`` (``value``; None when it was not given: none).
+    UsageError, naming what it got, for a value that is not module names separated by
+    commas."""
+    if value is None:
+        return frozenset()
+    from ..sandbox.forbid import parse_forbidden
+
+    try:
+        return parse_forbidden(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def forwarded_options(args: argparse.Namespace) -> list[str]:
     """The options of ``add_check_options`` that were given, as a command line, and the
     language of the output (``--lang``): every check speaks the run's language, whatever the
-    locale of the process that runs it."""
+    locale of the process that runs it. UsageError for a bad ``--forbid-imports`` (before any
+    check sees it)."""
     from ..classroom.options import FORWARDED
     from ..i18n import get_language
 
+    forbidden_imports(args.forbid_imports)
     options: list[str] = []
     for flag, takes_value in FORWARDED.items():
         value = getattr(args, flag[2:].replace("-", "_"))

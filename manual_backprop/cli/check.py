@@ -3,7 +3,7 @@
 
     python -m manual_backprop check FILE.py:FUNC [--activation NAME] [--max-examples N]
         [--seed S] [--layers N] [--layout rows] [--loss mean] [--returns update [--alpha A]]
-        [--hidden-error lecture] [--biases] [--strict] [--json]
+        [--hidden-error lecture] [--biases] [--strict] [--forbid-imports MODULES] [--json]
 
 Exit status: 0 the function agrees with jax.grad on every network tried (one summary line),
 possibly with numerical caveats (listed); 1 its math is wrong (the minimal failing network,
@@ -12,8 +12,12 @@ has a caveat and --strict was given; 2 a usage error (one line on stderr: missin
 function, not callable, bad option); 3 it is wrong as called but computes the gradient in
 another convention (the hint gives the options: rerun with them); 4 no verdict on its math:
 the sandbox running the file's function crashed, was killed, ran out of memory, broke the
-protocol (verdict ``error``) or ran out of time (``timeout``) — the submission's failure, not
-a usage error (one line on stderr; with --json, the verdict's JSON object on stdout too).
+protocol, or the submission imported a module of ``--forbid-imports`` (verdict ``error``) or
+ran out of time (``timeout``) — the submission's failure, not a usage error (one line on
+stderr; with --json, the verdict's JSON object on stdout too).
+
+``--forbid-imports`` is enforced by the sandbox, so it takes a file's function only: with
+``package.module:FUNC`` (loaded in this process, next to jax) it is a usage error.
 The statuses and the JSON's shape are ``manual_backprop.classroom.schema``'s.
 """
 
@@ -48,9 +52,11 @@ from ..i18n import _
 from .args import (
     Parser,
     UsageError,
+    add_forbid_option,
     add_language_option,
     depth,
     error_line,
+    forbidden_imports,
     positive_float,
     positive_int,
 )
@@ -186,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--require-isolation", action="store_true",
                    help=_("a usage error (exit 2) unless the sandbox gets every layer of "
                           "isolation"))
+    add_forbid_option(p)
     add_language_option(p)
     return p
 
@@ -251,8 +258,13 @@ def main(argv: Sequence[str] | None = None, *, prepared: Prepared | None = None)
         if args.alpha is not None and args.returns != "update":
             raise UsageError(_("--alpha goes with --returns update"))
         where, name = _split_target(args.target, args.function)
+        forbid = forbidden_imports(args.forbid_imports)
         if is_file_target(where) or prepared is not None:
-            return _sandboxed(args, where, name, prepared)
+            return _sandboxed(args, where, name, prepared, forbid)
+        if forbid:
+            raise UsageError(_("--forbid-imports needs a file's function (FILE.py:FUNC or "
+                               "FILE.ipynb:FUNC), got {target!r}, which is imported in this "
+                               "process").format(target=args.target))
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             fn, skipped = load_target(args.target, args.function, args.all_cells)
     except UsageError as exc:
@@ -262,16 +274,18 @@ def main(argv: Sequence[str] | None = None, *, prepared: Prepared | None = None)
 
 
 def _sandboxed(args: argparse.Namespace, where: str, name: str,
-               prepared: Prepared | None = None) -> int:
+               prepared: Prepared | None = None, forbid: frozenset[str] = frozenset()
+               ) -> int:
     """The check of a file's function, run in a sandbox (``sandboxing``): its output goes
     where the function's prints went in-process (stderr with --json), before the report. A
-    sandbox that fails is the submission's ``error`` or ``timeout`` (exit 4)."""
+    sandbox that fails, or a submission that imports a module of ``forbid``, is the
+    submission's ``error`` or ``timeout`` (exit 4)."""
     box: Sandbox | None = None
     failure: str | None = None
     try:
         with sandboxed_function(where, name, all_cells=args.all_cells,
                                 require_isolation=args.require_isolation,
-                                prepared=prepared) as (fn, skipped, box):
+                                prepared=prepared, forbid=forbid) as (fn, skipped, box):
             if args.isolation:
                 print(describe_isolation(box.isolation), file=sys.stderr)
             with x64():

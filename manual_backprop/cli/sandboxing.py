@@ -69,13 +69,15 @@ def memory_limit_mb(default: int = 4096) -> int:
 @contextlib.contextmanager
 def sandboxed_function(where: str, function: str, *, all_cells: bool = False,
                        require_isolation: bool = False, timeout: float = SINGLE_TIMEOUT,
-                       prepared: Prepared | None = None
+                       prepared: Prepared | None = None, forbid: frozenset[str] = frozenset()
                        ) -> Iterator[tuple[SandboxedFunction, list[str], Sandbox]]:
     """The function ``function`` of the file ``where``, running in a sandbox of its own, the
     notebook cells that did not run, and the sandbox (its ``isolation``, ``output()``).
     UsageError when the file or the function cannot be loaded, or (``require_isolation``)
     when the sandbox lacks a layer of isolation. ``prepared``: the class run's copy of
-    ``where``, its time and memory (else the file is copied now, into a runtime of its own)."""
+    ``where``, its time and memory (else the file is copied now, into a runtime of its own).
+    ``forbid``: the modules it may not import (``--forbid-imports``): trying one ends the
+    check with ``SandboxFailure`` (code ``forbidden_import``), while loading it or later."""
     path = Path(where) if prepared is None else prepared.copy
     if not path.is_file():
         raise UsageError(_("no such file: {path}").format(path=where))
@@ -91,7 +93,8 @@ def sandboxed_function(where: str, function: str, *, all_cells: bool = False,
                   else Limits(timeout=prepared.timeout, memory_mb=prepared.memory_mb))
         sandbox = Sandbox(runtime, copy, function, filename=where, cells=cells,
                           all_cells=all_cells, lang=get_language(), limits=limits,
-                          deadline=None if prepared is None else prepared.deadline)
+                          deadline=None if prepared is None else prepared.deadline,
+                          forbid=forbid)
         try:
             isolation = sandbox.launch()
             if require_isolation and isolation_missing(isolation):

@@ -6,12 +6,12 @@
                     local threads, or a Dask cluster from ``cluster``), and ``grade_all``;
 * ``cluster``     — ``--cluster local:N | ADDRESS`` on Dask distributed (an optional extra);
 * ``discovery``   — submissions in files and in one folder per student (an LMS export);
-* ``forbid``      — ``--forbid-imports``: an import hook for the sandbox;
 * ``gradebooks``  — points, a roster, Canvas and Moodle CSV files, the settings file;
 * ``gradescope``  — a Gradescope autograder bundle and its ``run_autograder``.
 
 Importing this package needs numpy and the standard library only: Dask is imported by
-``cluster`` when a cluster is asked for.
+``cluster`` when a cluster is asked for. (``--forbid-imports``'s import hook is the
+sandbox's own, ``manual_backprop.sandbox.forbid``.)
 
 The class run (``check DIR``: ``manual_backprop.classroom.session``) uses them: its options
 ``--out`` (the journal), ``--cluster``, ``--points``, ``--roster``, ``--format``, ``--excel``,

@@ -2,7 +2,7 @@
 
 Messages (``wire`` frames; the judge's first, then in turn):
 
-    judge → sandbox   load{path, filename, function, cells, all_cells, lang}
+    judge → sandbox   load{path, filename, function, cells, all_cells, lang, forbid}
     sandbox → judge   hello{name, parameters, skipped}            the function is there
                       failed{stage, kind, type, message, line, names}   it is not
     judge → sandbox   call{id, args}
@@ -11,26 +11,38 @@ Messages (``wire`` frames; the judge's first, then in turn):
                       raised{id, type, message, file, line, code, warnings}
                       not_plain{id, where, type}                 it returned an object
     judge → sandbox   bye                                        the guest exits 0
+    sandbox → judge   forbidden{names}                           at any time after load: the
+                                                                 submission tried to import
+                                                                 a module of ``forbid``
 
 ``path`` is the sandbox's own copy of the submission; ``filename`` the name its code is
 compiled under (the original path, so that tracebacks read as in-process ones); ``cells``
 the code cells of a notebook (else null). ``parameters`` are [name, kind, has_default] in
 order, ``kind`` one of ``inspect.Parameter``'s kinds by name. ``warnings`` are [category name,
-message]. The guest decides nothing: every message is the judge's to check and judge.
+message]. ``forbid`` are the module names of ``--forbid-imports`` (empty: none): while the
+submission is loaded and while each call runs, importing one of them or a submodule (by
+``import``, ``__import__`` or ``importlib``) raises ``ForbiddenImport``
+(``forbid.ImportBlocker``) and sends ``forbidden`` at once, before the answer in progress,
+with the module it tried (each module once). It is sent whether the submission catches the
+``ImportError`` or not, and before whatever it does next (exits, loops, crashes). The guest
+decides nothing: every message is the judge's to check and judge.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import linecache
 import os
 import sys
+import threading
 import traceback
 import types
 import warnings
 from pathlib import Path
 from typing import Any
 
+from .forbid import ImportBlocker
 from .wire import NotPlain, ProtocolError, decode, encode, read_frame, write_frame
 
 __all__ = ["serve"]
@@ -140,12 +152,46 @@ def _call(fn: Any, message: dict[str, Any], blob: bytes) -> tuple[dict[str, Any]
             "warnings": _warnings(caught)}, data
 
 
+class _Writer:
+    """Frames to the judge, one at a time (an import hook may send one from any thread)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._lock = threading.Lock()
+        self._reported: set[str] = set()
+
+    def send(self, header: dict[str, Any], blob: bytes = b"") -> None:
+        with self._lock:
+            write_frame(self.fd, header, blob)
+
+    def forbidden(self, module: str) -> None:
+        """``forbidden{names}`` for an attempt to import ``module`` (each module once)."""
+        if module not in self._reported:
+            self._reported.add(module)
+            self.send({"type": "forbidden", "names": [_text(module)]})
+
+
+def _blocker(names: Any, writer: _Writer) -> contextlib.AbstractContextManager[Any]:
+    """The ``with`` block that a load and each call run in: an ``ImportBlocker`` reporting to
+    ``writer`` for ``load``'s ``forbid``, or nothing when it is empty."""
+    if not names:
+        return contextlib.nullcontext()
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise ProtocolError("load: forbid is not a list of module names")
+    try:
+        return ImportBlocker(names, on_attempt=writer.forbidden)
+    except ValueError as exc:
+        raise ProtocolError(f"load: {exc}") from None
+
+
 def serve(fd_in: int, fd_out: int) -> int:
     """Answer the judge on ``fd_in``/``fd_out`` until ``bye`` (0) or the end of its pipe (1)."""
     def read(n: int) -> bytes:
         return os.read(fd_in, n)
 
+    writer = _Writer(fd_out)
     fn: Any = None
+    blocker: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     while True:
         try:
             message, blob = read_frame(read)
@@ -155,17 +201,20 @@ def serve(fd_in: int, fd_out: int) -> int:
         if kind == "bye":
             return 0
         if kind == "load" and fn is None:
-            answer, fn = _load(message)
-            write_frame(fd_out, answer)
+            blocker = _blocker(message.get("forbid"), writer)
+            with blocker:
+                answer, fn = _load(message)
+            writer.send(answer)
             if fn is None:
                 return 0
         elif kind == "call" and fn is not None:
             try:
-                answer, data = _call(fn, message, blob)
+                with blocker:
+                    answer, data = _call(fn, message, blob)
             except MemoryError:
                 answer, data = {"type": "raised", "id": message["id"], "type_name":
                                 "MemoryError", "message": "", "file": None, "line": None,
                                 "code": None, "warnings": []}, b""
-            write_frame(fd_out, answer, data)
+            writer.send(answer, data)
         else:
             raise ProtocolError(f"unexpected message {kind!r}")

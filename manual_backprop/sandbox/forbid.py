@@ -1,10 +1,14 @@
 """``--forbid-imports jax,torch,tensorflow,autograd``: a submission that imports one of them
-(or a submodule: ``jax.numpy``) is ``error``, with a message naming the import. For the
-sandbox, which loads the submission inside
+(or a submodule: ``jax.numpy``) is ``error``, with a message naming the import. The
+sandbox (``serve``) loads the submission, and runs each call, inside
 
-    with ImportBlocker(parse_forbidden("jax,torch")) as blocker:
+    with ImportBlocker(parse_forbidden("jax,torch"), on_attempt=report) as blocker:
         ...load the submission, call its function...
-    blocker.attempts            # ["jax"]: the sandbox reports it, the judge gives ``error``
+    blocker.attempts            # ["jax"]: report("jax") told the judge, which gives ``error``
+
+``parse_forbidden`` reads the option's value (the command line's half, in the judge) and
+``forbidden_message`` is the diagnosis the judge gives; this module is the sandbox's, so it
+imports the standard library and ``manual_backprop.i18n`` only.
 
 The blocker is an import hook (a finder first on ``sys.meta_path``), so every way of importing
 counts: ``import``, ``from ... import``, ``__import__``, ``importlib.import_module``. A
@@ -22,7 +26,7 @@ import importlib.abc
 import importlib.machinery
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType, TracebackType
 
 from ..i18n import _
@@ -67,6 +71,8 @@ class _Finder(importlib.abc.MetaPathFinder):
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if _forbids(self.blocker.names, fullname):
             self.blocker.attempts.append(fullname)
+            if self.blocker.on_attempt is not None:
+                self.blocker.on_attempt(fullname)
             raise ForbiddenImport(f"import of {fullname} is forbidden (--forbid-imports)",
                                   name=fullname)
         return None
@@ -74,14 +80,18 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 class ImportBlocker:
     """Inside ``with ImportBlocker(names)``, importing a module of ``names`` (or a submodule)
-    raises ``ForbiddenImport`` and is recorded in ``attempts``."""
+    raises ``ForbiddenImport`` and is recorded in ``attempts``; ``on_attempt(module)`` is
+    called first (from the importing thread), if given. The same blocker may be entered
+    again after it is left (the sandbox enters it for the load and for each call)."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str],
+                 on_attempt: Callable[[str], None] | None = None) -> None:
         self.names = frozenset(names)
         bad = [n for n in self.names if not isinstance(n, str) or not _NAME.fullmatch(n)]
         if bad:
             raise ValueError(f"`names` must be module names, got {sorted(map(repr, bad))}")
         self.attempts: list[str] = []
+        self.on_attempt = on_attempt
         self._finder = _Finder(self)
         self._hidden: dict[str, ModuleType] = {}
 
