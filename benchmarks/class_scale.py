@@ -161,6 +161,10 @@ def overhead(sizes: list[int], repeat: int) -> int:
             shown = _shown(_command(classes[sizes[0]], *options, "--csv", str(tmp / "X.csv")),
                            tmp)
             print(f"{mode:7s}: {shown}")
+        for options in modes.values():                 # untimed: the files in the page cache
+            _timed(_command(classes[sizes[0]], *options, "--csv", str(tmp / "warm.csv")),
+                   tmp / "warm.err")
+        print(f"after a warm-up run of each (N = {sizes[0]}, untimed): load {_load()}")
         print(f"{'rep':>3} {'N':>4} {'mode':8} {'wall s':>8} {'CPU s':>8} {'exit':>4} "
               f"{'Σ check s':>9}  load (1 min)")
         for r in range(repeat):
@@ -206,6 +210,10 @@ def overhead(sizes: list[int], repeat: int) -> int:
     (ls, li), (cs, ci) = fits["local"], fits["cluster"]
     print(f"cluster's overhead per submission: {(cs - ls) / ls * 100:+.1f} % "
           f"({(cs - ls) * 1000:+.0f} ms); extra start-up {ci - li:+.1f} s")
+    lc = _fit(sizes, [statistics.median(cpu["local", n]) for n in sizes])[0]
+    cc = _fit(sizes, [statistics.median(cpu["cluster", n]) for n in sizes])[0]
+    print(f"the same in CPU seconds (what others' load changes least): "
+          f"{(cc - lc) / lc * 100:+.1f} % ({(cc - lc) * 1000:+.0f} ms)")
     per_rep = []
     for r in range(repeat):
         lr = _fit(sizes, [wall["local", n][r] for n in sizes])[0]

@@ -129,8 +129,8 @@ def test_a_class_run_gives_the_importing_submission_its_error(
         seen.append(results := real(*args, **kwargs))
         return results
 
-    real = classroom.run_class
-    monkeypatch.setattr(classroom, "run_class", run_class)
+    real = session.run_class
+    monkeypatch.setattr(session, "run_class", run_class)
     marks = tmp_path / "marks.csv"
     status = _run(classroom.main, [str(folder), "--function", "backprop", "--forbid-imports",
                                    "jax", "--max-examples", "3", "--jobs", "2", "--csv",
