@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from manual_backprop.classroom import session
 from manual_backprop.classroom.schema import EXIT_AGREES, EXIT_FAILED, EXIT_USAGE
 from manual_backprop.cli import autograder, check, classroom
 from manual_backprop.cli.args import error_line
