@@ -177,6 +177,17 @@ def test_a_bad_value_is_a_usage_error_naming_it(tmp_path: Path, kind: str, value
     assert not (tmp_path / "a.zip").exists()
 
 
+@pytest.mark.parametrize("value", ["numpy", "jax,numpy.linalg", "manual_backprop"])
+def test_what_the_sandbox_needs_cannot_be_forbidden(tmp_path: Path, value: str) -> None:
+    main, argv, prog = _argv("class run", tmp_path, value)
+    err: list[str] = []
+    assert _run(main, argv, [], err) == EXIT_USAGE
+    needed = value.split(",")[-1]
+    assert err[0].splitlines() == [
+        f"manual-backprop {prog}: error: --forbid-imports: {needed} cannot be forbidden: the "
+        "sandbox itself needs it (the arrays are numpy arrays)"]
+
+
 def test_a_target_loaded_in_this_process_cannot_forbid_imports() -> None:
     err: list[str] = []
     target = "manual_backprop.backprop:backprop"

@@ -36,9 +36,14 @@ __all__ = ["ForbiddenImport", "ImportBlocker", "forbidden_message", "parse_forbi
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
+NEEDED = frozenset({"numpy", "manual_backprop"})
+"""What the sandbox needs to run a check: never forbidden."""
+
+
 def parse_forbidden(text: str) -> frozenset[str]:
     """``--forbid-imports``' value: module names separated by commas (``jax,torch``).
-    ValueError naming what it got for an empty list or a name that is not a module's."""
+    ValueError naming what it got for an empty list, a name that is not a module's, or one
+    the sandbox needs (``NEEDED``)."""
     if not isinstance(text, str):
         raise TypeError(f"`text` must be a str, got {type(text).__name__}")
     names = [n.strip() for n in text.split(",")]
@@ -46,6 +51,11 @@ def parse_forbidden(text: str) -> frozenset[str]:
     if not text.strip() or bad:
         raise ValueError(_("--forbid-imports: expected module names separated by commas, such "
                            "as jax,torch,tensorflow,autograd, got {text!r}").format(text=text))
+    needed = sorted(n for n in names if n.split(".")[0] in NEEDED)
+    if needed:
+        raise ValueError(_("--forbid-imports: {names} cannot be forbidden: the sandbox itself "
+                           "needs it (the arrays are numpy arrays)").format(
+                               names=", ".join(needed)))
     return frozenset(names)
 
 
