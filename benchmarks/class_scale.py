@@ -147,6 +147,7 @@ def overhead(sizes: list[int], repeat: int) -> int:
     wall: dict[tuple[str, int], list[float]] = collections.defaultdict(list)
     cpu: dict[tuple[str, int], list[float]] = collections.defaultdict(list)
     check_s: dict[tuple[str, int], list[float]] = collections.defaultdict(list)
+    each: dict[tuple[str, int, int], float] = {}          # (mode, N, repetition) → wall s
     comparisons: list[tuple[int, int, str]] = []
     problems: list[str] = []
     print(f"overhead: class sizes {sizes}, {repeat} repetitions, mix of {len(OVERHEAD_MIX)} "
@@ -181,19 +182,23 @@ def overhead(sizes: list[int], repeat: int) -> int:
                     rows = _read_csv(out) if out.exists() else []
                     found[mode] = rows
                     total = sum(float(row["seconds"] or 0) for row in rows)
-                    wall[mode, n].append(seconds)
-                    cpu[mode, n].append(cpu_s)
-                    check_s[mode, n].append(total)
+                    failed = status not in (0, 1) or len(rows) != n or _trouble(stderr)
+                    if not failed:                      # a failed run is left out of the fits
+                        wall[mode, n].append(seconds)
+                        each[mode, n, r] = seconds
+                        cpu[mode, n].append(cpu_s)
+                        check_s[mode, n].append(total)
                     print(f"{r:3d} {n:4d} {mode:8} {seconds:8.1f} {cpu_s:8.1f} {status:4d} "
-                          f"{total:9.1f}  {os.getloadavg()[0]:.2f}", flush=True)
-                    if status not in (0, 1) or len(rows) != n or _trouble(stderr):
+                          f"{total:9.1f}  {os.getloadavg()[0]:.2f}"
+                          + ("  FAILED (left out)" if failed else ""), flush=True)
+                    if failed:
                         problems.append(f"rep {r}, N {n}, {mode}: exit {status}, {len(rows)} "
-                                        f"rows of {n}; stderr: {_trouble(stderr) or stderr[-800:]}")
+                                        f"rows of {n}; stderr's end:\n{stderr[-3000:]}")
                 comparisons.append((r, n, _compare(found["local"], found["cluster"])))
     print(f"load average after: {_load()}")
     print()
     print(f"{'N':>4} {'local wall':>10} {'cluster wall':>12} {'ratio':>6} "
-          f"{'local CPU':>9} {'cluster CPU':>11}   (medians of {repeat})")
+          f"{'local CPU':>9} {'cluster CPU':>11}   (medians of the runs that did not fail)")
     for n in sizes:
         lw, cw = statistics.median(wall["local", n]), statistics.median(wall["cluster", n])
         lc, cc = statistics.median(cpu["local", n]), statistics.median(cpu["cluster", n])
@@ -216,9 +221,12 @@ def overhead(sizes: list[int], repeat: int) -> int:
           f"{(cc - lc) / lc * 100:+.1f} % ({(cc - lc) * 1000:+.0f} ms)")
     per_rep = []
     for r in range(repeat):
-        lr = _fit(sizes, [wall["local", n][r] for n in sizes])[0]
-        cr = _fit(sizes, [wall["cluster", n][r] for n in sizes])[0]
-        per_rep.append(f"{(cr - lr) / lr * 100:+.1f} %")
+        if all((mode, n, r) in each for mode in modes for n in sizes):
+            lr = _fit(sizes, [each["local", n, r] for n in sizes])[0]
+            cr = _fit(sizes, [each["cluster", n, r] for n in sizes])[0]
+            per_rep.append(f"{(cr - lr) / lr * 100:+.1f} %")
+        else:
+            per_rep.append("(a run failed)")
     print(f"the same from each repetition alone: {', '.join(per_rep)}")
     print()
     for r, n, verdict in comparisons:

@@ -29,10 +29,18 @@ from typing import Any
 
 from ..i18n import _
 
-__all__ = ["ClusterError", "ClusterSpec", "engine", "open_cluster", "parse_cluster"]
+__all__ = ["QUIET_WORKERS", "ClusterError", "ClusterSpec", "engine", "open_cluster",
+           "parse_cluster"]
 
 _LOCAL = re.compile(r"local:(\d+)")
 _ADDRESS = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://\S+|[A-Za-z0-9.\-\[\]:]+:\d+")
+
+
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False}
+"""The Dask configuration of ``local:N``'s workers: no statistical profiler (it samples every
+worker thread 100 times a second, for a dashboard the run does not open). For a cluster of
+your own, ``dask worker`` reads the same from the environment variable
+``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``."""
 
 
 class ClusterError(RuntimeError):
@@ -100,9 +108,12 @@ def open_cluster(spec: ClusterSpec, *, retries: int = 1,
     distributed = engine()
     cluster = None
     if spec.workers is not None:
-        cluster = distributed.LocalCluster(n_workers=spec.workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None,
-                                           silence_logs=log_level)
+        import dask
+
+        with dask.config.set(QUIET_WORKERS):             # the workers get this configuration
+            cluster = distributed.LocalCluster(n_workers=spec.workers, threads_per_worker=1,
+                                               processes=True, dashboard_address=None,
+                                               silence_logs=log_level)
         client = distributed.Client(cluster)
     else:
         try:
