@@ -219,11 +219,16 @@ class HelpFormatter(argparse.HelpFormatter):
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[Any], prefix: str | None) -> str:
         """argparse's usage; its continued lines under the first one's options when the
-        prefix ("사용법: ") is wider on a terminal than its length."""
-        text = super()._format_usage(usage, actions, groups, prefix)
+        prefix ("사용법: ") is wider on a terminal than its length (wrapped that much
+        narrower, so that they still fit the width)."""
         extra = columns(prefix or "") - len(prefix or "")
         if extra <= 0:
-            return text
+            return super()._format_usage(usage, actions, groups, prefix)
+        self._width -= extra                       # the continued lines move right by extra
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
         first, *rest = text.split("\n")
         return "\n".join([first, *(" " * extra + line if line.startswith(" ") else line
                                    for line in rest)])
