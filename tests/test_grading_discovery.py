@@ -71,15 +71,16 @@ def test_a_folder_without_one_submission_is_its_own_error(tmp_path: Path) -> Non
     empty.mkdir(parents=True)
     (empty / "readme.md").write_text("hi")
     a = _write(tmp_path / "class" / "dave" / "a.py")
-    b = _notebook(tmp_path / "class" / "dave" / "b.ipynb", DEF)
+    b = _notebook(tmp_path / "class" / "dave" / "copy" / "b.ipynb", DEF)
     found = discover([tmp_path / "class"], "backprop")
     assert found == [Found("carol", "carol", None, "no_file"),
                      Found("dave", "dave", None, "several_files", (a, b))]
     row = problem_row(found[1])
     assert (row.verdict, row.diagnosis, row.submission) == (Verdict.ERROR, ("several_files",),
                                                            "dave")
-    assert row.diagnosis_text == (f"several files in the folder dave, and not exactly one "
-                                  f"defines the function: {a}, {b}",)
+    assert row.diagnosis_text == ("several files in the folder dave, and not exactly one "
+                                  "defines the function: a.py, copy/b.ipynb",)   # not where
+    assert str(tmp_path) not in row.report                          # the teacher keeps them
     assert problem_row(found[0]).diagnosis_text == ("no .py or .ipynb file in the folder carol",)
     with pytest.raises(ValueError, match="`found` has no problem"):
         problem_row(Found("x.py", "", a))

@@ -126,11 +126,21 @@ def discover(paths: Sequence[Path], function: str | None = None) -> list[Found]:
     return [f if names[f.name] == 1 else replace(f, name=str(where)) for f, where in found]
 
 
+def _in_folder(path: Path, folder: str) -> str:
+    """``path`` from inside the student's ``folder`` (``hw/a.py``): what a row shows, which the
+    student may read (a gradebook's feedback), not where the teacher keeps it."""
+    parts = path.parts
+    if folder in parts[:-1]:
+        at = len(parts) - 1 - parts[::-1].index(folder)
+        return "/".join(parts[at + 1:])
+    return path.name
+
+
 def problem_row(found: Found) -> Row:
     """The ``error`` row of a student folder in which no submission could be chosen."""
     if found.problem is None:
         raise ValueError(f"`found` has no problem: {found!r}")
-    shown = ", ".join(str(p) for p in found.candidates)
+    shown = ", ".join(_in_folder(p, found.student) for p in found.candidates)
     text = (_("no .py or .ipynb file in the folder {folder}").format(folder=found.name)
             if found.problem == "no_file" else
             _("several files in the folder {folder}, and not exactly one defines the function: "
