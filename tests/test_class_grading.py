@@ -8,12 +8,14 @@ tests/test_classroom.py (``fake``); the resume test uses the real one."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -266,3 +268,56 @@ def test_cluster_without_dask_is_a_usage_error_before_anything_runs(
     assert out == "" and err == ("manual-backprop check: error: --cluster needs Dask "
                                  "distributed: pip install 'manual-backprop[cluster]'\n")
     assert not (tmp_path / "run").exists()
+
+
+def test_a_folder_name_decomposed_by_a_mac_unzip_matches_the_typed_roster(
+        tmp_path: Path, fake: tuple[str, ...]) -> None:
+    export, roster = _export(tmp_path)
+    composed = export / "민수"
+    composed.rename(export / unicodedata.normalize("NFD", "민수"))     # as macOS stores it
+    assert not composed.exists() and "민수" in roster.read_text("utf-8")
+    moodle = tmp_path / "moodle.csv"
+    assert classroom.main([str(export), "--function", "backprop", "--points", "10", "--roster",
+                           str(roster), "--format", "moodle", "--csv", str(moodle)],
+                          command=fake) == 1
+    assert ["1002", "minsu@uni.kr", "10"] in [row[:3] for row in _table(moodle)]
+
+
+def test_what_a_resumed_or_interrupted_run_and_a_short_roster_say(
+        tmp_path: Path, fake: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    export, roster = _export(tmp_path)
+    with open(roster, "a", encoding="utf-8") as f:
+        f.write("Henry,Yoon,1007,henry@uni.kr,henry\n")      # on the roster, no submission
+    out = tmp_path / "run"
+    argv = [str(export), "--function", "backprop", "--out", str(out), "--points", "10",
+            "--roster", str(roster), "--format", "canvas", "--csv", str(tmp_path / "c.csv"),
+            "--jobs", "1"]
+
+    class Interrupting(io.StringIO):
+        def write(self, text: str) -> int:
+            if text.startswith("[3/"):
+                raise KeyboardInterrupt
+            return super().write(text)
+
+    stream = Interrupting()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with pytest.raises(KeyboardInterrupt):
+        classroom.main(argv, command=fake)
+    monkeypatch.undo()
+    said = stream.getvalue().splitlines()
+    assert said[-1] == (f"interrupted: the rows finished so far are journaled in "
+                        f"{out / JOURNAL_NAME}; the same command again resumes")
+    assert said[-2].startswith("[2/5] alice ")                     # carol's was [1/5]
+    assert _journal_names(out) == ["alice", "bob"]                   # bob's row came first
+    assert classroom.main(argv, command=fake) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"resuming the run journaled in {out / JOURNAL_NAME}: 2 of 5 "
+                      "submissions already graded")
+    assert err[1].startswith("isolation: ") and err[2].startswith("[3/5] carol  error")
+    assert err[-1] == (f"{roster}: 1 student(s) without a submission, left out of "
+                       f"{tmp_path / 'c.csv'} (the gradebook keeps their grade as it is): henry")
+    assert classroom.main(argv, command=fake) == 1                  # all of it journaled
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith(": 4 of 5 submissions already graded")
+    assert err[2] == "[5/5] carol  error  0.0 s"

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -76,7 +77,7 @@ def grade_class(submissions: Sequence[Submission], plan: Plan, *,
                          require_isolation=require_isolation, contents=jobs)
     with _journal(plan) as journal:
         real = [job for job in jobs if job is not None]
-        line = journal.resume_line(real)
+        line = journal.resume_line(real, total=len(submissions))
         if line is not None and progress is not None:
             print(line, file=progress, flush=True)
         done = {i: result_of(s, journal.rows([job])[0], plan.strict)
@@ -98,9 +99,21 @@ def grade_class(submissions: Sequence[Submission], plan: Plan, *,
 def _on_cluster(submissions: Sequence[Submission], jobs: Sequence[Job | None],
                 done: dict[int, Result], journal: Journal, plan: Plan, progress: TextIO | None,
                 require_isolation: Callable[[dict[str, Any]], None] | None) -> Results:
+    from ..grading.executors import open_executor
+
+    assert plan.cluster is not None
+    with open_executor(plan.cluster) as executor:  # first: a cluster that is not there says so
+        return _grade_on(executor, submissions, jobs, done, journal, plan, progress,
+                         require_isolation)
+
+
+def _grade_on(executor: Executor, submissions: Sequence[Submission],
+              jobs: Sequence[Job | None], done: dict[int, Result], journal: Journal, plan: Plan,
+              progress: TextIO | None,
+              require_isolation: Callable[[dict[str, Any]], None] | None) -> Results:
     from reference.sandboxed import Runtime, describe_isolation, probe_isolation
 
-    from ..grading.executors import grade_all, open_executor
+    from ..grading.executors import grade_all
     from .remote import Limits, grade
 
     with Runtime() as runtime:                     # this machine's; each worker probes its own
@@ -130,9 +143,7 @@ def _on_cluster(submissions: Sequence[Submission], jobs: Sequence[Job | None],
     todo = [job for i, job in enumerate(jobs) if job is not None and i not in found]
     task = functools.partial(grade, Limits(plan.timeout, plan.memory_mb,
                                            plan.require_isolation))
-    assert plan.cluster is not None
-    with open_executor(plan.cluster) as executor:
-        rows = grade_all(todo, task, executor, journal, on_row=said)
+    rows = grade_all(todo, task, executor, journal, on_row=said)
     for job, row in zip(todo, rows):
         found[where[job.name]] = result_of(submissions[where[job.name]], row, plan.strict)
     results = Results(found[i] for i in range(len(submissions)))

@@ -68,6 +68,7 @@ from ..classroom.schema import (
 from ..classroom.session import Plan, grade_class
 from ..classroom.tables import as_json, format_table, write_reports
 from ..grading import gradebooks
+from ..grading.journal import JOURNAL_NAME
 from ..grading.records import Row, Verdict
 from ..i18n import _
 from .args import (
@@ -188,8 +189,10 @@ def main(argv: Sequence[str] | None = None, *,
     from ..grading.cluster import ClusterError
 
     started = datetime.datetime.now(datetime.UTC)
+    out: Path | None = None
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        out = args.out
         roster = _check_grading_options(args)
         submissions = find_submissions(args.paths, args.function)
         if roster is not None:
@@ -205,6 +208,11 @@ def main(argv: Sequence[str] | None = None, *,
     except (UsageError, JournalError, ClusterError) as exc:
         print(error_line(PROG, str(exc)), file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        if out is not None and (out / JOURNAL_NAME).exists():
+            print(_("interrupted: the rows finished so far are journaled in {path}; the same "
+                    "command again resumes").format(path=out / JOURNAL_NAME), file=sys.stderr)
+        raise
     except GradingFailed as exc:
         print(error_line(PROG, _("{error}; the rows of the others are journaled: run the same "
                                  "command again to grade the rest").format(error=exc)),
@@ -244,3 +252,9 @@ def _write_csv(args: argparse.Namespace, rows: list[Row],
     gradebooks.write_gradebook(args.format, rows, roster, args.csv,
                                assignment=args.assignment or args.function or "backprop",
                                points=args.points, excel=args.excel, strict=args.strict)
+    absent = roster.without(rows)
+    if absent:
+        print(_("{roster}: {count} student(s) without a submission, left out of {csv} (the "
+                "gradebook keeps their grade as it is): {names}").format(
+                    roster=args.roster, count=len(absent), csv=args.csv,
+                    names=", ".join(s.submission for s in absent)), file=sys.stderr)

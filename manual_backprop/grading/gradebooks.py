@@ -53,6 +53,7 @@ import csv
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,12 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _nfc(name: str) -> str:
+    """``name`` in Unicode's composed form: a folder unzipped on a Mac has its Korean name
+    decomposed (NFD), a roster typed anywhere has it composed, and both must match."""
+    return unicodedata.normalize("NFC", name)
+
+
 @dataclass(frozen=True)
 class Student:
     """A roster row: the submission's name, the student's id in the gradebook, and what else
@@ -128,6 +135,11 @@ class Roster:
     def has_emails(self) -> bool:
         return any(s.email for s in self.students)
 
+    def without(self, rows: Iterable[Row]) -> list[Student]:
+        """The students of the roster that none of ``rows`` matches (no submission)."""
+        taken = {id(student) for _row, student in self.match(rows)}
+        return [s for s in self.students if id(s) not in taken]
+
     def match(self, rows: Iterable[Row]) -> list[tuple[Row, Student]]:
         """Each row with its student: the one whose ``submission`` is the row's name, its
         student folder, or its file name without ``.py``/``.ipynb``.
@@ -135,12 +147,13 @@ class Roster:
         Raises:
             ValueError: a row on no roster line, or two rows on one (their names listed).
         """
-        by_name = {s.submission: s for s in self.students}
+        by_name = {_nfc(s.submission): s for s in self.students}
         pairs: list[tuple[Row, Student]] = []
         missing: list[str] = []
         taken: dict[str, str] = {}
         for row in rows:
-            keys = [row.submission, row.student, re.sub(r"\.(py|ipynb)$", "", row.submission)]
+            keys = [_nfc(k) for k in (row.submission, row.student,
+                                       re.sub(r"\.(py|ipynb)$", "", row.submission))]
             student = next((by_name[k] for k in keys if k and k in by_name), None)
             if student is None:
                 missing.append(row.submission)

@@ -172,13 +172,16 @@ class Journal:
         changed = sum(1 for job in jobs if not self.has(job) and job.name in graded)
         return Progress(done, len(jobs), changed)
 
-    def resume_line(self, jobs: Iterable[Job]) -> str | None:
-        """The first line of a rerun that continues (None when nothing is journaled yet)."""
+    def resume_line(self, jobs: Iterable[Job], total: int | None = None) -> str | None:
+        """The first line of a rerun that continues (None when nothing is journaled yet);
+        ``total``: the run's number of submissions, if it has more than ``jobs`` (the student
+        folders without a file, which are not journaled)."""
         p = self.progress(jobs)
         if not p.done and not p.changed:
             return None
         line = _("resuming the run journaled in {path}: {done} of {total} submissions already "
-                 "graded").format(path=self.path, done=p.done, total=p.total)
+                 "graded").format(path=self.path, done=p.done,
+                                  total=p.total if total is None else total)
         if p.changed:
             line += _("; {changed} changed since, graded again").format(changed=p.changed)
         return line
