@@ -9,7 +9,6 @@ that someone else started and leaves it running."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import signal
@@ -26,12 +25,12 @@ from manual_backprop.grading.executors import grade_all, open_executor
 from manual_backprop.grading.journal import JOURNAL_NAME, Journal
 from manual_backprop.grading.records import Job, Row
 from tests._grading_standin import SETTINGS, standin_grade
-from tests.test_classroom import CORRECT, _backprop
+from tests.test_class_grading import BUGGY, without_seconds
+from tests.test_classroom import CORRECT
 
 pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parent.parent
-BUGGY = "import numpy as np\n" + _backprop(sign="")
 
 
 def _jobs(n: int, sleep: float) -> list[Job]:
@@ -195,11 +194,6 @@ def _class_command(folder: Path, out: Path, marks: Path, *where: str) -> list[st
             "--lang", "en", *where]
 
 
-def _without_seconds(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
-
-
 def test_a_class_run_on_a_local_cluster_survives_a_killed_worker(tmp_path: Path) -> None:
     """``check DIR --cluster local:2``: a Dask worker process is killed (SIGKILL) while its
     judge checks a submission; the scheduler runs that task again on a worker, and the run
@@ -229,7 +223,7 @@ def test_a_class_run_on_a_local_cluster_survives_a_killed_worker(tmp_path: Path)
     stdout, stderr = run.communicate(timeout=600)
     assert killed, "no judge was seen at work"
     assert run.returncode == 1, stderr
-    assert _without_seconds(marks) == _without_seconds(tmp_path / "local.csv")
+    assert without_seconds(marks) == without_seconds(tmp_path / "local.csv")
     lines = (out / JOURNAL_NAME).read_text("utf-8").splitlines()
     assert Counter(json.loads(line)["name"] for line in lines) == Counter(names)
     assert not _alive(killed[0])

@@ -71,28 +71,30 @@ def grade_class(submissions: Sequence[Submission], plan: Plan, *,
     """
     jobs: list[Job | None] = [None if s.problem is not None else read_job(s, plan.options)
                               for s in submissions]
-    if plan.out is None and plan.cluster is None:
-        return run_class(submissions, plan.options, jobs=plan.jobs, timeout=plan.timeout,
-                         memory_mb=plan.memory_mb, command=command, progress=progress,
-                         require_isolation=require_isolation, contents=jobs)
-    with _journal(plan) as journal:
-        real = [job for job in jobs if job is not None]
-        line = journal.resume_line(real, total=len(submissions))
-        if line is not None and progress is not None:
-            print(line, file=progress, flush=True)
-        done = {i: result_of(s, journal.rows([job])[0], plan.strict)
-                for i, (s, job) in enumerate(zip(submissions, jobs))
-                if job is not None and journal.has(job)}
-        if plan.cluster is None:
+    journaled = plan.out is not None or plan.cluster is not None
+    with _journal(plan) if journaled else contextlib.nullcontext() as journal:
+        done: dict[int, Result] = {}
+        record: Callable[[int, Result], None] | None = None
+        if journal is not None:
+            line = journal.resume_line([job for job in jobs if job is not None],
+                                       total=len(submissions))
+            if line is not None and progress is not None:
+                print(line, file=progress, flush=True)
+            done = {i: result_of(s, journal.rows([job])[0], plan.strict)
+                    for i, (s, job) in enumerate(zip(submissions, jobs))
+                    if job is not None and journal.has(job)}
+
             def record(index: int, result: Result) -> None:
                 job = jobs[index]
-                assert job is not None
+                assert job is not None and journal is not None
                 journal.record(job, row_of(result))
 
+        if plan.cluster is None:
             return run_class(submissions, plan.options, jobs=plan.jobs, timeout=plan.timeout,
                              memory_mb=plan.memory_mb, command=command, progress=progress,
                              require_isolation=require_isolation, contents=jobs, done=done,
                              on_result=record)
+        assert journal is not None
         return _on_cluster(submissions, jobs, done, journal, plan, progress, require_isolation)
 
 

@@ -229,12 +229,10 @@ def main(argv: Sequence[str] | None = None, *,
     if args.csv is not None:
         _write_csv(args, rows, roster)
         gradebooks.write_settings(args.csv, {
-            "started": started.isoformat(timespec="seconds"), "paths": args.paths,
-            "function": args.function, "check_options": options,
-            "seed": args.seed if args.seed is not None else 0, "timeout": args.timeout,
-            "memory_mb": args.memory_mb, "jobs": args.jobs, "cluster": args.cluster,
-            "points": args.points, "format": args.format, "isolation": isolation,
-            "python": sys.version.split()[0]})
+            **plan.settings, "started": started.isoformat(timespec="seconds"),
+            "paths": args.paths, "seed": args.seed if args.seed is not None else 0,
+            "jobs": args.jobs, "cluster": args.cluster, "points": args.points,
+            "format": args.format, "isolation": isolation, "python": sys.version.split()[0]})
     if args.out is not None:
         write_reports(results, args.out)
     print(as_json(results, isolation, scores=scores) if args.json else
